@@ -95,28 +95,29 @@ public static class SyntheticRatings
 
     /// <summary>
     /// Splits the rating budget: each user gets the minimum, the rest is shared in proportion to activity weight,
-    /// never more than the item count; rounding leftovers go to users in index order.
+    /// never more than <see cref="SyntheticRatingsOptions.MaxRatingsPerUser"/>; leftovers go to users in index order.
     /// </summary>
     private static int[] RatingsPerUser(SyntheticRatingsOptions o, ZipfWeights activity)
     {
         var counts = new int[o.Users];
+        var cap = o.MaxRatingsPerUser;
         var spare = (long)o.Ratings - (long)o.Users * o.MinRatingsPerUser;
         long assigned = 0;
         for (var u = 0; u < o.Users; u++)
         {
             var share = (long)(spare * activity.Weights[u] / activity.Total);
-            counts[u] = (int)Math.Min(o.MinRatingsPerUser + share, o.Items);
+            counts[u] = (int)Math.Min(o.MinRatingsPerUser + share, cap);
             assigned += counts[u];
         }
-        // Leftovers (rounding, or shares cut by the item cap) fill users that still have room. Ratings ≤ Users × Items
-        // guarantees this ends.
+        // Leftovers (rounding, or shares cut by the cap) fill users that still have room. Ratings ≤ Users × cap
+        // (checked by EnsureValid) guarantees this ends.
         var left = o.Ratings - assigned;
         while (left > 0)
         {
             for (var u = 0; u < o.Users && left > 0; u++)
             {
-                if (counts[u] >= o.Items) continue;
-                var add = (int)Math.Min(left, Math.Max(1, Math.Min(o.Items - counts[u], left / o.Users)));
+                if (counts[u] >= cap) continue;
+                var add = (int)Math.Min(left, Math.Max(1, Math.Min(cap - counts[u], left / o.Users)));
                 counts[u] += add;
                 left -= add;
             }
