@@ -10,6 +10,24 @@ public sealed record SyntheticDataset(RatingEvent[] Events, SyntheticGroundTruth
     /// would score. Equals about σ for continuous data; rounding adds roughly step²/12 to the variance.
     /// </summary>
     public double NoiseFloorRmse { get; init; }
+
+    /// <summary>
+    /// The same floor on a subset, e.g. a test split: RMSE of the (clamped) true model on <paramref name="events"/>,
+    /// which must come from this dataset. A trainer is "at the floor" when its test RMSE is close to this.
+    /// </summary>
+    public double NoiseFloorRmseOn(IEnumerable<RatingEvent> events)
+    {
+        var sum = 0.0;
+        long count = 0;
+        foreach (var e in events)
+        {
+            var score = Truth.Score(SyntheticGroundTruth.UserIndex(e.User), SyntheticGroundTruth.ItemIndex(e.Item));
+            var perfect = Options.Scale is null ? score : Options.Scale.Clamp(score);
+            sum += (double)(e.Value - perfect) * (e.Value - perfect);
+            count++;
+        }
+        return count == 0 ? 0 : Math.Sqrt(sum / count);
+    }
 }
 
 /// <summary>

@@ -123,5 +123,19 @@ public sealed class SyntheticRatingsTests
 
         Assert.Equal(expected, truth.Score(3, 5), 1e-5);
         Assert.Equal("4", SyntheticGroundTruth.UserId(3));
+        Assert.Equal(3, SyntheticGroundTruth.ItemIndex("4"));
+        Assert.Throws<ArgumentException>(() => SyntheticGroundTruth.UserIndex("0"));
+    }
+
+    [Fact]
+    public void Noise_floor_on_a_subset_agrees_with_the_whole_and_with_the_truth_model()
+    {
+        var data = SyntheticRatings.Generate(Small);
+        var split = RatingSplits.RandomFraction(data.Events, 0.2, seed: 3);
+        var truth = data.Truth.ToModel();
+        var test = RatingDataset.MapOnto(split.Test, truth.Users, truth.Items);
+
+        Assert.Equal(data.NoiseFloorRmse, data.NoiseFloorRmseOn(data.Events), 1e-9);
+        Assert.Equal(RatingMetrics.Rmse(test, truth.PredictRaw, RatingScale.OneToFive), data.NoiseFloorRmseOn(split.Test), 1e-5);
     }
 }
