@@ -42,10 +42,14 @@ public sealed class TopKScanner
     /// were written (fewer than K only when fewer items remain). Scores are raw, unclamped predictions; clamp them
     /// for display, not before ranking (clamping would tie everything above the top of the scale).
     /// </summary>
+    /// <param name="userVector">p_u with <see cref="Factors"/> entries, or empty for a user without factors.</param>
     /// <param name="excludedItems">Item indices to skip (e.g. already rated), any order; out-of-range ones are ignored.</param>
     public int TopK(ReadOnlySpan<float> userVector, float userBias, ReadOnlySpan<int> excludedItems, Span<ScoredItem> destination)
     {
-        if (userVector.Length != Factors) throw new ArgumentException($"User vector has {userVector.Length} factors, expected {Factors}.", nameof(userVector));
+        // An empty vector is a cold user: rank by μ + b_u + b_i alone (the biases still carry popularity).
+        var coldUser = userVector.IsEmpty;
+        if (!coldUser && userVector.Length != Factors)
+            throw new ArgumentException($"User vector has {userVector.Length} factors, expected {Factors} (or 0 for a cold user).", nameof(userVector));
         var collector = new TopKCollector(destination);
         if (destination.IsEmpty) return 0;
         // Not a `using` local: those are read-only, and the cursor inside must advance.
@@ -58,7 +62,7 @@ public sealed class TopKScanner
             for (var item = 0; item < ItemCount; item++)
             {
                 if (excluded.Contains(item)) continue;
-                var score = baseScore + VectorMath.Dot(userVector, factors.Slice(item * Factors, Factors));
+                var score = coldUser ? baseScore : baseScore + VectorMath.Dot(userVector, factors.Slice(item * Factors, Factors));
                 if (!bias.IsEmpty) score += bias[item];
                 if (score >= collector.Threshold) collector.Offer(item, score);
             }

@@ -101,6 +101,16 @@ public sealed class TopKScannerTests
     }
 
     [Fact]
+    public void A_cold_user_gets_items_ranked_by_bias()
+    {
+        var scanner = new TopKScanner([9f, 9f, -9f, -9f, 0f, 0f], [0.1f, 0.3f, 0.2f], 3, 2, globalMean: 3f);
+
+        var top = scanner.TopK(ReadOnlySpan<float>.Empty, userBias: 0.5f, k: 2, excludedItems: [1]);
+
+        Assert.Equal([new ScoredItem(2, 3.7f), new ScoredItem(0, 3.6f)], top);
+    }
+
+    [Fact]
     public void Rejects_mismatched_shapes()
     {
         Assert.Throws<ArgumentException>(() => new TopKScanner(new float[5], null, 3, 2));
