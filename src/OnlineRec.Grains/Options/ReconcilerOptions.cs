@@ -1,0 +1,31 @@
+namespace OnlineRec.Grains.Options;
+
+/// <summary>When and how the ALS reconciler retrains (section "Reconciler").</summary>
+public sealed class ReconcilerOptions
+{
+    public const string Section = "Reconciler";
+
+    /// <summary>Periodic retrain; null or zero disables the schedule (on-demand and count triggers still work).</summary>
+    public TimeSpan? Period { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Retrain once this many ratings arrived since the last snapshot; 0 disables.</summary>
+    public long EveryNewRatings { get; set; } = 0;
+
+    /// <summary>How often the count trigger is checked while the reconciler is active.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>ALS sweeps per retrain (warm-started from the installed version).</summary>
+    public int Iterations { get; set; } = 10;
+
+    /// <summary>λ on factors for ALS (scaled per row by the trainer).</summary>
+    public float Regularization { get; set; } = 0.05f;
+
+    /// <summary>λ on biases for ALS.</summary>
+    public float BiasRegularization { get; set; } = 5f;
+
+    /// <summary>Threads the row solves may use; leaves headroom for serving on small machines. 0 = all cores.</summary>
+    public int MaxDegreeOfParallelism { get; set; } = 0;
+
+    /// <summary>How many installed versions the model store keeps.</summary>
+    public int KeepVersions { get; set; } = 3;
+}
