@@ -1,0 +1,55 @@
+using OnlineRec.Core.Model;
+
+namespace OnlineRec.Storage.RatingLog;
+
+/// <summary>
+/// The durable, sequence-numbered log of every accepted rating: the source of truth that grains catch up from and
+/// that the reconciler retrains on. Sequence numbers start at 1, are strictly increasing, and contiguous within a batch.
+/// </summary>
+public interface IRatingLog : IAsyncDisposable
+{
+    /// <summary>
+    /// Appends a batch atomically (all or nothing). When the task completes the batch is durable and may be
+    /// acknowledged. A batch whose <paramref name="idempotencyKey"/> was already appended (within the retention
+    /// window) is not stored again: the original sequences come back with <see cref="AppendResult.WasDuplicate"/> set.
+    /// </summary>
+    /// <exception cref="InvalidRatingBatchException">Some rating is invalid; nothing of the batch was stored.</exception>
+    /// <exception cref="IdempotencyKeyConflictException">The key was used for a batch of a different size.</exception>
+    Task<AppendResult> AppendAsync(IReadOnlyList<RatingEvent> ratings, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Ratings with afterSequence &lt; sequence ≤ upToSequence in sequence order, streamed page by page.</summary>
+    IAsyncEnumerable<LoggedRating> ReadRangeAsync(long afterSequence, long upToSequence, CancellationToken cancellationToken = default);
+
+    /// <summary>A user's ratings with sequence &gt; afterSequence, in sequence order (grain catch-up, rated items).</summary>
+    IAsyncEnumerable<LoggedRating> ReadUserAsync(string user, long afterSequence = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>An item's ratings with sequence &gt; afterSequence, in sequence order.</summary>
+    IAsyncEnumerable<LoggedRating> ReadItemAsync(string item, long afterSequence = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>The highest sequence ever assigned (0 for an empty log).</summary>
+    Task<long> GetLastSequenceAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Number of ratings stored.</summary>
+    Task<long> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Counts and mean, maintained incrementally on append (O(1) to read).</summary>
+    Task<RatingLogStats> GetStatsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets idempotency keys recorded before <paramref name="olderThan"/>; returns how many were removed.</summary>
+    Task<int> PruneIdempotencyKeysAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Where an appended batch landed: sequences FirstSequence..LastSequence inclusive.</summary>
+public readonly record struct AppendResult(long FirstSequence, long LastSequence, bool WasDuplicate)
+{
+    public long Count => LastSequence - FirstSequence + 1;
+}
+
+/// <summary>A rating as stored in the log, with the sequence number the log assigned to it.</summary>
+public readonly record struct LoggedRating(long Sequence, string User, string Item, float Value, long Timestamp)
+{
+    public RatingEvent ToEvent() => new(User, Item, Value, Timestamp);
+}
+
+/// <summary>Aggregate figures of the log; <see cref="MeanRating"/> is 0 for an empty log.</summary>
+public sealed record RatingLogStats(long Count, long DistinctUsers, long DistinctItems, double MeanRating, long LastSequence);
