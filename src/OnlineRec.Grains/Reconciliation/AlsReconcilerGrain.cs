@@ -8,6 +8,7 @@ using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Serving;
 using OnlineRec.Storage.Models;
 using OnlineRec.Storage.RatingLog;
+using Orleans.Runtime;
 
 namespace OnlineRec.Grains.Reconciliation;
 
