@@ -6,7 +6,7 @@ namespace OnlineRec.Core.Model;
 /// "unknown" and contributes neither bias nor factors, so cold-start predictions fall back to μ + known bias.
 /// Arrays may be longer than the counts (capacity for growth); only the first Count rows are meaningful.
 /// </summary>
-public sealed class MfModel
+public sealed class MfModel : IRatingPredictor
 {
     public MfModel(int factors, IdMap users, IdMap items, float globalMean = 0f)
     {
