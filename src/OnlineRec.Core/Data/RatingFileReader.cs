@@ -1,0 +1,156 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using OnlineRec.Core.Model;
+
+namespace OnlineRec.Core.Data;
+
+/// <summary>Events read from consecutive lines of a rating file, with the line range they came from.</summary>
+public sealed record RatingBatch(RatingEvent[] Events, long FirstLineNumber, long LastLineNumber)
+{
+    public int Count => Events.Length;
+}
+
+/// <summary>
+/// Reads rating files (MovieLens .data/.base/.test, .dat, .csv and generic CSV) into <see cref="RatingEvent"/>s.
+/// <see cref="ReadAll(string, RatingReadOptions?)"/> is all-or-nothing: the first bad line throws a
+/// <see cref="DataFormatException"/> and nothing is returned. <see cref="ReadBatches(string, RatingReadOptions?, Action{DataFormatError}?)"/>
+/// streams a file of any size in validated batches for ingestion.
+/// </summary>
+public static class RatingFileReader
+{
+    private const int FileBufferSize = 1 << 16;
+
+    /// <summary>Every rating in the file, in file order. Throws <see cref="DataFormatException"/> on the first bad line.</summary>
+    public static RatingEvent[] ReadAll(string path, RatingReadOptions? options = null)
+    {
+        using var reader = OpenText(path, asynchronous: false);
+        var estimate = (int)Math.Min(new FileInfo(path).Length / 16, 1 << 26);
+        return ReadAll(reader, Path.GetFileName(path), options, estimate);
+    }
+
+    /// <summary>Every rating from <paramref name="reader"/>; <paramref name="sourceName"/> names it in errors.</summary>
+    public static RatingEvent[] ReadAll(TextReader reader, string sourceName, RatingReadOptions? options = null) =>
+        ReadAll(reader, sourceName, options, 0);
+
+    /// <summary>Reads a whole file into a dataset with fresh (or the given) id maps.</summary>
+    public static RatingDataset LoadDataset(string path, RatingReadOptions? options = null, IdMap? users = null, IdMap? items = null) =>
+        RatingDataset.FromEvents(ReadAll(path, options), users, items);
+
+    /// <summary>
+    /// Streams a file in batches of <see cref="RatingReadOptions.BatchSize"/> events; only one batch is in memory.
+    /// Every line of a batch is validated before the batch is yielded. On a bad line: with
+    /// <paramref name="onBadLine"/> null, throws <see cref="DataFormatException"/> and the unfinished batch is dropped
+    /// (earlier batches' <see cref="RatingBatch.LastLineNumber"/> tells where to resume); otherwise the line is
+    /// reported and skipped.
+    /// </summary>
+    public static IEnumerable<RatingBatch> ReadBatches(string path, RatingReadOptions? options = null, Action<DataFormatError>? onBadLine = null)
+    {
+        // Open eagerly so a missing file fails at the call, not at the first MoveNext.
+        var reader = OpenText(path, asynchronous: false);
+        return ReadBatchesOwning(reader, Path.GetFileName(path), options, onBadLine);
+    }
+
+    public static IEnumerable<RatingBatch> ReadBatches(TextReader reader, string sourceName, RatingReadOptions? options = null,
+        Action<DataFormatError>? onBadLine = null)
+    {
+        var source = new RatingLineSource(reader, sourceName, options ?? RatingReadOptions.Default);
+        var batchSize = BatchSizeOf(options);
+        var batch = new List<RatingEvent>(batchSize);
+        var firstLine = 1L;
+        while (true)
+        {
+            source.ParseBuffered(batch, batchSize, onBadLine);
+            if (batch.Count == batchSize)
+            {
+                yield return Cut(batch, ref firstLine, source.LineNumber);
+                continue;
+            }
+            if (!source.Fill()) break;
+        }
+        if (batch.Count > 0) yield return Cut(batch, ref firstLine, source.LineNumber);
+    }
+
+    /// <summary>The asynchronous twin of <see cref="ReadBatches(string, RatingReadOptions?, Action{DataFormatError}?)"/>.</summary>
+    public static async IAsyncEnumerable<RatingBatch> ReadBatchesAsync(string path, RatingReadOptions? options = null,
+        Action<DataFormatError>? onBadLine = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var reader = OpenText(path, asynchronous: true);
+        await foreach (var batch in ReadBatchesAsync(reader, Path.GetFileName(path), options, onBadLine, cancellationToken).ConfigureAwait(false))
+            yield return batch;
+    }
+
+    public static async IAsyncEnumerable<RatingBatch> ReadBatchesAsync(TextReader reader, string sourceName, RatingReadOptions? options = null,
+        Action<DataFormatError>? onBadLine = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var source = new RatingLineSource(reader, sourceName, options ?? RatingReadOptions.Default);
+        var batchSize = BatchSizeOf(options);
+        var batch = new List<RatingEvent>(batchSize);
+        var firstLine = 1L;
+        while (true)
+        {
+            source.ParseBuffered(batch, batchSize, onBadLine);
+            if (batch.Count == batchSize)
+            {
+                yield return Cut(batch, ref firstLine, source.LineNumber);
+                continue;
+            }
+            if (!await source.FillAsync(cancellationToken).ConfigureAwait(false)) break;
+        }
+        if (batch.Count > 0) yield return Cut(batch, ref firstLine, source.LineNumber);
+    }
+
+    /// <summary>The format <see cref="RatingFileFormat.Auto"/> would choose for this file (null if undecidable).</summary>
+    public static RatingFileFormat? DetectFormat(string path)
+    {
+        using var reader = OpenText(path, asynchronous: false);
+        string? line;
+        while ((line = reader.ReadLine()) is not null && string.IsNullOrWhiteSpace(line)) { }
+        return RatingFormatDetector.Detect(Path.GetFileName(path), line);
+    }
+
+    internal static StreamReader OpenText(string path, bool asynchronous, Encoding? encoding = null)
+    {
+        var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.Read,
+            BufferSize = FileBufferSize,
+            Options = asynchronous ? FileOptions.Asynchronous | FileOptions.SequentialScan : FileOptions.SequentialScan,
+        });
+        return new StreamReader(stream, encoding ?? Encoding.UTF8, detectEncodingFromByteOrderMarks: encoding is null, FileBufferSize);
+    }
+
+    private static RatingEvent[] ReadAll(TextReader reader, string sourceName, RatingReadOptions? options, int capacityHint)
+    {
+        var source = new RatingLineSource(reader, sourceName, options ?? RatingReadOptions.Default);
+        var events = new List<RatingEvent>(capacityHint);
+        do source.ParseBuffered(events, int.MaxValue, onBadLine: null);
+        while (source.Fill());
+        return events.ToArray();
+    }
+
+    private static IEnumerable<RatingBatch> ReadBatchesOwning(StreamReader reader, string sourceName, RatingReadOptions? options,
+        Action<DataFormatError>? onBadLine)
+    {
+        using (reader)
+        {
+            foreach (var batch in ReadBatches(reader, sourceName, options, onBadLine)) yield return batch;
+        }
+    }
+
+    private static int BatchSizeOf(RatingReadOptions? options)
+    {
+        var size = (options ?? RatingReadOptions.Default).BatchSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1, nameof(RatingReadOptions.BatchSize));
+        return size;
+    }
+
+    private static RatingBatch Cut(List<RatingEvent> batch, ref long firstLine, long lastLine)
+    {
+        var result = new RatingBatch(batch.ToArray(), firstLine, lastLine);
+        batch.Clear();
+        firstLine = lastLine + 1;
+        return result;
+    }
+}
