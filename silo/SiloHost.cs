@@ -39,7 +39,7 @@ public static class SiloHost
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
-            silo.AddSqliteGrainStorage(GrainStorageNames.State);
+            silo.AddMemoryGrainStorage(GrainStorageNames.State); // replaced by the SQLite provider when it lands
             silo.UseInMemoryReminderService();
             silo.AddOnlineRec(configuration);
         });

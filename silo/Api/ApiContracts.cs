@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace OnlineRec.Silo.Api;
@@ -28,7 +29,7 @@ public sealed record RetrainReportDto(
     int Version, long SnapshotSequence, long Ratings, int Users, int Items, string Algorithm,
     double TrainSeconds, double? TrainRmse, string Trigger, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string? Error);
 
-public sealed record ModelResponse(int Version, long Ratings, long Users, long Items, string Status, RetrainReportDto? LastRetrain);
+public sealed record ModelResponse(int Version, long Ratings, long Users, long Items, string Status, float GlobalMean, RetrainReportDto? LastRetrain);
 
 public sealed record HealthResponse(string Status, int ModelVersion);
 

@@ -139,7 +139,7 @@ internal static class OnlineRecApi
                 double.IsFinite(r.TrainRmse) ? r.TrainRmse : null, r.Trigger, r.StartedAt, r.FinishedAt, r.Error)
             : null;
         var status = s.Status == ReconcilerStatus.Training ? "training" : "idle";
-        return Results.Json(new ModelResponse(s.Version, s.Ratings, s.Users, s.Items, status, last), ApiJsonContext.Default.ModelResponse);
+        return Results.Json(new ModelResponse(s.Version, s.Ratings, s.Users, s.Items, status, s.GlobalMean, last), ApiJsonContext.Default.ModelResponse);
     }
 
     private static IResult GetHealth(ModelCatalog catalog) =>

@@ -68,4 +68,4 @@ public enum ReconcilerStatus
 
 /// <summary>The model as the cluster sees it: installed version, log counts and the reconciler's state.</summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.model-status")]
-public sealed record ModelStatus(int Version, long Ratings, long Users, long Items, ReconcilerStatus Status, RetrainReport? LastRetrain);
+public sealed record ModelStatus(int Version, long Ratings, long Users, long Items, ReconcilerStatus Status, RetrainReport? LastRetrain, float GlobalMean);

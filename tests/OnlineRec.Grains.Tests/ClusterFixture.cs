@@ -57,7 +57,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.Services.AddOnlineRecSqliteStorage(siloBuilder.Configuration);
-            siloBuilder.AddSqliteGrainStorage(GrainStorageNames.State);
+            siloBuilder.AddMemoryGrainStorage(GrainStorageNames.State);
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.AddOnlineRec(siloBuilder.Configuration);
         }

@@ -6,10 +6,8 @@ namespace OnlineRec.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class OnlineLearningTests(ClusterFixture fixture)
 {
-    // Model options as configured by the fixture's defaults (ModelOptions) with k = 8: μ before any retrain is the
-    // 1–5 scale's midpoint.
+    // The fixture keeps ModelOptions' default η and λs (k = 8).
     private static readonly SgdStepParameters Step = new(0.01f, 0.05f, 0.01f);
-    private const float PriorMean = 3f;
 
     [Fact]
     public async Task A_streamed_rating_moves_user_and_item_by_exactly_one_kernel_step()
@@ -17,6 +15,7 @@ public sealed class OnlineLearningTests(ClusterFixture fixture)
         var user = "u-" + Guid.NewGuid().ToString("N");
         var item = "i-" + Guid.NewGuid().ToString("N");
         var grains = fixture.Cluster.GrainFactory;
+        var mu = (await fixture.Client.GetModelStatusAsync()).GlobalMean;
         var userBefore = await grains.GetGrain<IUserGrain>(user).GetFactors();
         var itemBefore = await grains.GetGrain<IItemGrain>(item).GetFactors();
 
@@ -28,7 +27,7 @@ public sealed class OnlineLearningTests(ClusterFixture fixture)
         var bi = itemBefore.Bias;
         var p = (float[])userBefore.Vector.Clone();
         var q = (float[])itemBefore.Vector.Clone();
-        SgdKernel.Step(ref bu, ref bi, p, q, PriorMean, 4f, Step);
+        SgdKernel.Step(ref bu, ref bi, p, q, mu, 4f, Step);
 
         Assert.Equal(bu, userAfter.Bias);
         Assert.Equal(bi, itemAfter.Bias);

@@ -73,7 +73,8 @@ public sealed class AlsReconcilerGrain(
     {
         var stats = await ratingLog.GetStatsAsync();
         var status = _training is { IsCompleted: false } ? ReconcilerStatus.Training : ReconcilerStatus.Idle;
-        return new ModelStatus(catalog.Current.Version, stats.Count, stats.DistinctUsers, stats.DistinctItems, status, state.State.LastRetrain);
+        var installed = catalog.Current;
+        return new ModelStatus(installed.Version, stats.Count, stats.DistinctUsers, stats.DistinctItems, status, state.State.LastRetrain, installed.GlobalMean);
     }
 
     private async Task CheckCountTriggerAsync()
