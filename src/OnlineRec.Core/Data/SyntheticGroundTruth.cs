@@ -46,6 +46,16 @@ public sealed class SyntheticGroundTruth
     public static string UserId(int userIndex) => (userIndex + 1).ToString(CultureInfo.InvariantCulture);
     public static string ItemId(int itemIndex) => (itemIndex + 1).ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>The index behind a generated user id ("1" → 0).</summary>
+    public static int UserIndex(string userId) => ParseId(userId);
+
+    public static int ItemIndex(string itemId) => ParseId(itemId);
+
+    private static int ParseId(string id) =>
+        int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
+            ? n - 1
+            : throw new ArgumentException($"'{id}' is not a generated id (1-based decimal).", nameof(id));
+
     /// <summary>The noise-free, unclamped rating μ + b_u + b_i + p_u·q_i.</summary>
     public float Score(int userIndex, int itemIndex) =>
         GlobalMean + _userBias[userIndex] + _itemBias[itemIndex] + VectorMath.Dot(UserVector(userIndex), ItemVector(itemIndex));

@@ -10,6 +10,24 @@ public sealed record SyntheticDataset(RatingEvent[] Events, SyntheticGroundTruth
     /// would score. Equals about σ for continuous data; rounding adds roughly step²/12 to the variance.
     /// </summary>
     public double NoiseFloorRmse { get; init; }
+
+    /// <summary>
+    /// The same floor on a subset, e.g. a test split: RMSE of the (clamped) true model on <paramref name="events"/>,
+    /// which must come from this dataset. A trainer is "at the floor" when its test RMSE is close to this.
+    /// </summary>
+    public double NoiseFloorRmseOn(IEnumerable<RatingEvent> events)
+    {
+        var sum = 0.0;
+        long count = 0;
+        foreach (var e in events)
+        {
+            var score = Truth.Score(SyntheticGroundTruth.UserIndex(e.User), SyntheticGroundTruth.ItemIndex(e.Item));
+            var perfect = Options.Scale is null ? score : Options.Scale.Clamp(score);
+            sum += (double)(e.Value - perfect) * (e.Value - perfect);
+            count++;
+        }
+        return count == 0 ? 0 : Math.Sqrt(sum / count);
+    }
 }
 
 /// <summary>
@@ -95,28 +113,29 @@ public static class SyntheticRatings
 
     /// <summary>
     /// Splits the rating budget: each user gets the minimum, the rest is shared in proportion to activity weight,
-    /// never more than the item count; rounding leftovers go to users in index order.
+    /// never more than <see cref="SyntheticRatingsOptions.MaxRatingsPerUser"/>; leftovers go to users in index order.
     /// </summary>
     private static int[] RatingsPerUser(SyntheticRatingsOptions o, ZipfWeights activity)
     {
         var counts = new int[o.Users];
+        var cap = o.MaxRatingsPerUser;
         var spare = (long)o.Ratings - (long)o.Users * o.MinRatingsPerUser;
         long assigned = 0;
         for (var u = 0; u < o.Users; u++)
         {
             var share = (long)(spare * activity.Weights[u] / activity.Total);
-            counts[u] = (int)Math.Min(o.MinRatingsPerUser + share, o.Items);
+            counts[u] = (int)Math.Min(o.MinRatingsPerUser + share, cap);
             assigned += counts[u];
         }
-        // Leftovers (rounding, or shares cut by the item cap) fill users that still have room. Ratings ≤ Users × Items
-        // guarantees this ends.
+        // Leftovers (rounding, or shares cut by the cap) fill users that still have room. Ratings ≤ Users × cap
+        // (checked by EnsureValid) guarantees this ends.
         var left = o.Ratings - assigned;
         while (left > 0)
         {
             for (var u = 0; u < o.Users && left > 0; u++)
             {
-                if (counts[u] >= o.Items) continue;
-                var add = (int)Math.Min(left, Math.Max(1, Math.Min(o.Items - counts[u], left / o.Users)));
+                if (counts[u] >= cap) continue;
+                var add = (int)Math.Min(left, Math.Max(1, Math.Min(cap - counts[u], left / o.Users)));
                 counts[u] += add;
                 left -= add;
             }

@@ -37,6 +37,15 @@ public sealed record SyntheticRatingsOptions
     /// <summary>Zipf exponent of user activity: the k-th most active user rates in proportion to k^−a.</summary>
     public double UserActivityExponent { get; init; } = 0.7;
 
+    /// <summary>
+    /// No user rates more than this fraction of the items (at least <see cref="MinRatingsPerUser"/>), so even the
+    /// most active users have something left to recommend. 1 allows a user to rate everything.
+    /// </summary>
+    public double MaxUserCoverage { get; init; } = 0.5;
+
+    /// <summary>Most ratings one user may have: the coverage cap, but never below the minimum.</summary>
+    public int MaxRatingsPerUser => Math.Max(MinRatingsPerUser, (int)Math.Min(Items, Math.Floor(MaxUserCoverage * Items)));
+
     /// <summary>Every user rates at least this many items (so per-user hold-outs leave something to train on).</summary>
     public int MinRatingsPerUser { get; init; } = 5;
 
@@ -57,8 +66,10 @@ public sealed record SyntheticRatingsOptions
         if (MinRatingsPerUser > Items) throw new ArgumentException($"MinRatingsPerUser ({MinRatingsPerUser}) exceeds Items ({Items}).");
         if (Ratings < (long)Users * MinRatingsPerUser)
             throw new ArgumentException($"Ratings ({Ratings}) is below Users × MinRatingsPerUser ({(long)Users * MinRatingsPerUser}).");
-        if (Ratings > (long)Users * Items)
-            throw new ArgumentException($"Ratings ({Ratings}) exceeds the {(long)Users * Items} distinct (user, item) pairs.");
+        if (!(MaxUserCoverage is > 0 and <= 1)) throw new ArgumentException($"MaxUserCoverage ({MaxUserCoverage}) must be in (0, 1].");
+        if (Ratings > (long)Users * MaxRatingsPerUser)
+            throw new ArgumentException(
+                $"Ratings ({Ratings}) exceeds Users × MaxRatingsPerUser ({(long)Users * MaxRatingsPerUser}); raise MaxUserCoverage or add users/items.");
         foreach (var (name, value) in new[]
                  {
                      (nameof(GlobalMean), (double)GlobalMean), (nameof(UserBiasStd), UserBiasStd), (nameof(ItemBiasStd), ItemBiasStd),

@@ -1,4 +1,5 @@
 using OnlineRec.Core.Model;
+using OnlineRec.Core.Serving;
 
 namespace OnlineRec.Core.Evaluation;
 
@@ -71,6 +72,28 @@ public static class RankingMetrics
     /// </summary>
     public static RankingReport Evaluate(RatingDataset test, int k, float relevanceThreshold, Func<int, int, IReadOnlyList<int>> recommend) =>
         Evaluate(k, RelevantItems(test, relevanceThreshold), user => recommend(user, k));
+
+    /// <summary>
+    /// Ranking quality of <paramref name="model"/> (trained on <paramref name="train"/>, sharing its id maps) on
+    /// <paramref name="test"/> mapped onto those maps: each user's top-k over all items, excluding items the user
+    /// rated in training, scored by μ + b_u + b_i + p_u·q_i.
+    /// </summary>
+    public static RankingReport Evaluate(RatingDataset train, RatingDataset test, MfModel model, int k, float relevanceThreshold)
+    {
+        var scanner = TopKScanner.FromModel(model);
+        var byUser = train.ByUser;
+        var buffer = new ScoredItem[k];
+        return Evaluate(test, k, relevanceThreshold, (user, top) =>
+        {
+            var rated = user < byUser.RowCount ? byUser.RowColumns(user) : [];
+            var count = user < model.UserCount
+                ? scanner.TopKForUser(model, user, rated, buffer.AsSpan(0, top))
+                : scanner.TopK([], 0f, rated, buffer.AsSpan(0, top));
+            var items = new int[count];
+            for (var i = 0; i < count; i++) items[i] = buffer[i].Item;
+            return items;
+        });
+    }
 
     /// <summary>Per user, the held-out items rated at least <paramref name="relevanceThreshold"/> (known ids only).</summary>
     public static Dictionary<int, IReadOnlySet<int>> RelevantItems(RatingDataset test, float relevanceThreshold)

@@ -5,9 +5,19 @@ namespace OnlineRec.Core.Training;
 /// <summary>ALS to get near the optimum quickly, then a few SGD epochs from there. Both must use the same factor count.</summary>
 public sealed record AlsSgdOptions
 {
-    public AlsOptions Als { get; init; } = new();
+    // Tuned jointly: a slightly stronger ALS λ than ALS alone wants, then a short, decaying SGD walk whose total
+    // step Σηₜ ≈ 0.05 stops well before SGD's own optimum (which generalises worse than the midway point).
+    public AlsOptions Als { get; init; } = new() { FactorLambda = 1.6f };
 
-    public SgdOptions Sgd { get; init; } = new() { Epochs = 10, LearningRate = 0.005f };
+    public SgdOptions Sgd { get; init; } = new()
+    {
+        Factors = 64,
+        Epochs = 30,
+        LearningRate = 0.005f,
+        LearningRateDecay = 0.9f,
+        FactorLambda = 0.05f,
+        BiasLambda = 0.01f,
+    };
 
     public void Validate()
     {

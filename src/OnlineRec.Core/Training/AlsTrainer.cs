@@ -7,8 +7,8 @@ public sealed record AlsOptions
 {
     public int Factors { get; init; } = 64;
     public int Iterations { get; init; } = 15;
-    public float FactorLambda { get; init; } = 0.5f;
-    public float BiasLambda { get; init; } = 5f;
+    public float FactorLambda { get; init; } = 1.3f;
+    public float BiasLambda { get; init; } = 2f;
     public RegularizationScaling FactorScaling { get; init; } = RegularizationScaling.SqrtCount;
     public RegularizationScaling BiasScaling { get; init; } = RegularizationScaling.None;
 

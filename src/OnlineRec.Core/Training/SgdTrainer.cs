@@ -5,15 +5,15 @@ namespace OnlineRec.Core.Training;
 /// <summary>Options of the biased SGD trainer. The defaults are tuned on MovieLens 100K (see BENCHMARKS.md).</summary>
 public sealed record SgdOptions
 {
-    public int Factors { get; init; } = 64;
-    public int Epochs { get; init; } = 30;
+    public int Factors { get; init; } = 128;
+    public int Epochs { get; init; } = 60;
     public float LearningRate { get; init; } = 0.01f;
 
     /// <summary>The learning rate is multiplied by this after every epoch (1 = constant).</summary>
     public float LearningRateDecay { get; init; } = 0.95f;
 
     /// <summary>Per-step λ; summed over a row's n ratings this is the λ·n penalty of <see cref="RegularizationScaling.Count"/>.</summary>
-    public float FactorLambda { get; init; } = 0.05f;
+    public float FactorLambda { get; init; } = 0.08f;
     public float BiasLambda { get; init; } = 0.01f;
     public float InitStd { get; init; } = 0.1f;
     public int Seed { get; init; } = 42;

@@ -14,14 +14,14 @@ public sealed class ReconcilerOptions
     /// <summary>How often the count trigger is checked while the reconciler is active.</summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>ALS sweeps per retrain (warm-started from the installed version).</summary>
-    public int Iterations { get; set; } = 10;
+    /// <summary>ALS sweeps per retrain (warm-started from the installed version); null = the trainer's tuned default.</summary>
+    public int? Iterations { get; set; }
 
-    /// <summary>λ on factors for ALS (scaled per row by the trainer).</summary>
-    public float Regularization { get; set; } = 0.05f;
+    /// <summary>λ on factors for ALS (scaled per row by √n); null = the trainer's tuned default.</summary>
+    public float? Regularization { get; set; }
 
-    /// <summary>λ on biases for ALS.</summary>
-    public float BiasRegularization { get; set; } = 5f;
+    /// <summary>λ on biases for ALS; null = the trainer's tuned default.</summary>
+    public float? BiasRegularization { get; set; }
 
     /// <summary>Threads the row solves may use; leaves headroom for serving on small machines. 0 = all cores.</summary>
     public int MaxDegreeOfParallelism { get; set; } = 0;

@@ -120,12 +120,13 @@ public sealed class AlsReconcilerGrain(
                 started, time.GetUtcNow(), "the rating log is empty; nothing to train");
         var data = RatingDataset.FromEvents(LatestPerPair(events), users, items);
 
-        var alsOptions = new AlsOptions
+        var defaults = new AlsOptions();
+        var alsOptions = defaults with
         {
             Factors = modelOptions.Value.Factors,
-            Iterations = _options.Iterations,
-            FactorLambda = _options.Regularization,
-            BiasLambda = _options.BiasRegularization,
+            Iterations = _options.Iterations ?? defaults.Iterations,
+            FactorLambda = _options.Regularization ?? defaults.FactorLambda,
+            BiasLambda = _options.BiasRegularization ?? defaults.BiasLambda,
             InitStd = modelOptions.Value.InitialStd,
             MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism <= 0 ? -1 : _options.MaxDegreeOfParallelism,
         };

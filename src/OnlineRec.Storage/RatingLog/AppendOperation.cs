@@ -4,7 +4,8 @@ using OnlineRec.Storage.Sqlite;
 namespace OnlineRec.Storage.RatingLog;
 
 /// <summary>One caller's batch inside a group-commit transaction of the SQLite rating log.</summary>
-internal sealed class AppendOperation(IReadOnlyList<RatingEvent> ratings, string? idempotencyKey, long recordedAtMs, CancellationToken cancellationToken)
+internal sealed class AppendOperation(IReadOnlyList<RatingEvent> ratings, string? idempotencyKey, long recordedAtMs,
+    UnindexedTail tail, CancellationToken cancellationToken)
     : WriteOperation<AppendResult>(ratings.Count, cancellationToken)
 {
     private static readonly SqliteStatement FindKey = new(
@@ -14,15 +15,9 @@ internal sealed class AppendOperation(IReadOnlyList<RatingEvent> ratings, string
     private static readonly SqliteStatement InsertRating = new(
         "INSERT INTO ratings (seq, user_id, item_id, value, ts) VALUES ($seq, $user, $item, $value, $ts);",
         "$seq", "$user", "$item", "$value", "$ts");
-    private static readonly SqliteStatement InsertUser = new(
-        "INSERT OR IGNORE INTO log_users (user_id) VALUES ($id);", "$id");
-    private static readonly SqliteStatement InsertItem = new(
-        "INSERT OR IGNORE INTO log_items (item_id) VALUES ($id);", "$id");
-    private static readonly SqliteStatement UpdateStats = new("""
-        UPDATE log_stats SET rating_count = rating_count + $n, value_sum = value_sum + $sum, last_seq = $last,
-                             user_count = user_count + $users, item_count = item_count + $items
-        WHERE id = 1;
-        """, "$n", "$sum", "$last", "$users", "$items");
+    private static readonly SqliteStatement UpdateStats = new(
+        "UPDATE log_stats SET rating_count = rating_count + $n, value_sum = value_sum + $sum, last_seq = $last WHERE id = 1;",
+        "$n", "$sum", "$last");
     private static readonly SqliteStatement InsertKey = new(
         "INSERT INTO idempotency_keys (batch_key, first_seq, last_seq, created_at) VALUES ($key, $first, $last, $at);",
         "$key", "$first", "$last", "$at");
@@ -34,9 +29,6 @@ internal sealed class AppendOperation(IReadOnlyList<RatingEvent> ratings, string
         var first = (long)session.Command(LastSequence).ExecuteScalar()! + 1;
         var insert = session.Command(InsertRating);
         var p = insert.Parameters;
-        var insertUser = session.Command(InsertUser);
-        var insertItem = session.Command(InsertItem);
-        long newUsers = 0, newItems = 0;
         double sum = 0;
         for (var i = 0; i < ratings.Count; i++)
         {
@@ -47,10 +39,6 @@ internal sealed class AppendOperation(IReadOnlyList<RatingEvent> ratings, string
             p[3].Value = (double)rating.Value;
             p[4].Value = rating.Timestamp;
             insert.ExecuteNonQuery();
-            insertUser.Parameters[0].Value = rating.User;
-            newUsers += insertUser.ExecuteNonQuery();
-            insertItem.Parameters[0].Value = rating.Item;
-            newItems += insertItem.ExecuteNonQuery();
             sum += rating.Value;
         }
         var last = first + ratings.Count - 1;
@@ -59,8 +47,6 @@ internal sealed class AppendOperation(IReadOnlyList<RatingEvent> ratings, string
         stats.Parameters[0].Value = (long)ratings.Count;
         stats.Parameters[1].Value = sum;
         stats.Parameters[2].Value = last;
-        stats.Parameters[3].Value = newUsers;
-        stats.Parameters[4].Value = newItems;
         stats.ExecuteNonQuery();
 
         if (idempotencyKey is not null)
@@ -73,6 +59,19 @@ internal sealed class AppendOperation(IReadOnlyList<RatingEvent> ratings, string
             key.ExecuteNonQuery();
         }
         return new AppendResult(first, last, WasDuplicate: false);
+    }
+
+    internal override void OnCommitted()
+    {
+        var result = Result;
+        if (result.WasDuplicate) return;
+        var logged = new LoggedRating[ratings.Count];
+        for (var i = 0; i < logged.Length; i++)
+        {
+            var r = ratings[i];
+            logged[i] = new LoggedRating(result.FirstSequence + i, r.User, r.Item, r.Value, r.Timestamp);
+        }
+        tail.Add(logged, recordedAtMs);
     }
 
     private bool TryFindPrevious(SqliteWriteSession session, out AppendResult previous)

@@ -3,12 +3,14 @@ namespace OnlineRec.Storage.RatingLog;
 /// <summary>
 /// Tables of the SQLite rating log.
 /// <list type="bullet">
-/// <item><c>ratings</c>: <c>seq</c> is the rowid, so an append writes the right edge of the table B-tree and a range
-/// read is an ordered walk of it. The user and item indexes carry the rowid implicitly, so
-/// <c>user_id = ? AND seq &gt; ?</c> is one index range scan already in sequence order.</item>
-/// <item><c>log_users</c>/<c>log_items</c>: the distinct ids; an insert that adds a row bumps the counter in <c>log_stats</c>.</item>
-/// <item><c>log_stats</c>: one row of running totals updated in the append transaction, so stats never scan.
-/// <c>last_seq</c> lives here (not max(seq)) so sequence numbers are never reused even if old ratings are pruned.</item>
+/// <item><c>ratings</c>: <c>seq</c> is the rowid, so an append writes only the right edge of the table B-tree and a
+/// range read is an ordered walk of it. No secondary index is maintained on append (see <see cref="UnindexedTail"/>).</item>
+/// <item><c>ratings_by_user</c>/<c>ratings_by_item</c>: (id, seq) keys filled by the background indexer in sorted
+/// chunks; <c>id = ? AND seq &gt; ?</c> is one range scan already in sequence order.</item>
+/// <item><c>log_users</c>/<c>log_items</c>: the distinct ids, filled by the indexer, which bumps the counters.</item>
+/// <item><c>log_stats</c>: one row of running totals updated in the same transactions, so stats never scan.
+/// <c>last_seq</c> lives here (not max(seq)) so sequence numbers are never reused even if old ratings are pruned;
+/// <c>indexed_seq</c> is how far the secondary indexes reach.</item>
 /// <item><c>idempotency_keys</c>: client batch id → the sequences it got, with the time it was recorded for pruning.</item>
 /// </list>
 /// </summary>
@@ -25,8 +27,16 @@ internal static class SqliteRatingLogSchema
             value   REAL    NOT NULL,
             ts      INTEGER NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS ix_ratings_user ON ratings (user_id);
-        CREATE INDEX IF NOT EXISTS ix_ratings_item ON ratings (item_id);
+        CREATE TABLE IF NOT EXISTS ratings_by_user (
+            user_id TEXT    NOT NULL,
+            seq     INTEGER NOT NULL,
+            PRIMARY KEY (user_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS ratings_by_item (
+            item_id TEXT    NOT NULL,
+            seq     INTEGER NOT NULL,
+            PRIMARY KEY (item_id, seq)
+        ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS log_users (user_id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS log_items (item_id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
@@ -37,10 +47,11 @@ internal static class SqliteRatingLogSchema
             value_sum    REAL    NOT NULL,
             last_seq     INTEGER NOT NULL,
             user_count   INTEGER NOT NULL,
-            item_count   INTEGER NOT NULL
+            item_count   INTEGER NOT NULL,
+            indexed_seq  INTEGER NOT NULL
         );
-        INSERT OR IGNORE INTO log_stats (id, rating_count, value_sum, last_seq, user_count, item_count)
-        VALUES (1, 0, 0.0, 0, 0, 0);
+        INSERT OR IGNORE INTO log_stats (id, rating_count, value_sum, last_seq, user_count, item_count, indexed_seq)
+        VALUES (1, 0, 0.0, 0, 0, 0, 0);
 
         CREATE TABLE IF NOT EXISTS idempotency_keys (
             batch_key  TEXT    NOT NULL PRIMARY KEY,

@@ -61,6 +61,15 @@ public sealed class SqliteStorageOptions
     /// <summary>Largest batch a single append may carry.</summary>
     public int MaxBatchSize { get; set; } = 100_000;
 
+    /// <summary>
+    /// The user/item indexes are extended in chunks of up to this many ratings, once that many are waiting
+    /// (bigger chunks dirty fewer index pages per rating but hold the writer longer).
+    /// </summary>
+    public int IndexChunkRows { get; set; } = 20_000;
+
+    /// <summary>Index whatever is waiting once its oldest rating is this old, even if less than a chunk.</summary>
+    public TimeSpan IndexMaxDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Rows fetched per read transaction when streaming a range (keeps read snapshots short so checkpoints progress).</summary>
     public int ReadPageSize { get; set; } = 20_000;
 
@@ -79,6 +88,8 @@ public sealed class SqliteStorageOptions
         if (ModelVersionsToKeep < 1) throw new ArgumentException("ModelVersionsToKeep must be ≥ 1.");
         if (MaxRatingsPerTransaction < 1) throw new ArgumentException("MaxRatingsPerTransaction must be ≥ 1.");
         if (MaxBatchSize < 1) throw new ArgumentException("MaxBatchSize must be ≥ 1.");
+        if (IndexChunkRows < 1) throw new ArgumentException("IndexChunkRows must be ≥ 1.");
+        if (IndexMaxDelay < TimeSpan.Zero) throw new ArgumentException("IndexMaxDelay must be ≥ 0.");
         if (ReadPageSize < 1) throw new ArgumentException("ReadPageSize must be ≥ 1.");
     }
 }

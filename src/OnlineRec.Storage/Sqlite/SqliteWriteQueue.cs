@@ -56,7 +56,7 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
             while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
                 _group.Clear();
-                var weight = 0;
+                long weight = 0;
                 while (weight < _maxWeightPerTransaction && reader.TryRead(out var operation))
                 {
                     if (operation.CancellationToken.IsCancellationRequested) { operation.Cancel(); continue; }
@@ -78,28 +78,32 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
         try
         {
             RunInTransaction(group);
-            foreach (var operation in group) operation.Publish();
         }
         catch (Exception) when (group.Count > 1)
         {
             // Isolate the culprit: each operation again, alone. Nothing of the failed group was committed.
             foreach (var operation in group)
             {
-                try
-                {
-                    RunInTransaction([operation]);
-                    operation.Publish();
-                }
-                catch (Exception error)
-                {
-                    operation.Fail(error);
-                }
+                try { RunInTransaction([operation]); }
+                catch (Exception error) { operation.Fail(error); continue; }
+                Committed(operation);
             }
+            return;
         }
         catch (Exception error)
         {
             group[0].Fail(error);
+            return;
         }
+        foreach (var operation in group) Committed(operation);
+    }
+
+    // Outside the transaction's try: once COMMIT returned, nothing may send an operation round again.
+    private static void Committed(WriteOperation operation)
+    {
+        try { operation.OnCommitted(); }
+        catch (Exception error) { operation.Fail(error); return; }
+        operation.Publish();
     }
 
     private void RunInTransaction(IReadOnlyList<WriteOperation> operations)

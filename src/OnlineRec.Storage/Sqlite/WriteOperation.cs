@@ -20,6 +20,13 @@ public abstract class WriteOperation
     public CancellationToken CancellationToken { get; }
 
     internal abstract void Execute(SqliteWriteSession session);
+
+    /// <summary>
+    /// Runs on the writer thread right after the commit, in commit order, before the caller is answered: the place
+    /// to update in-memory mirrors of what is now durable.
+    /// </summary>
+    internal virtual void OnCommitted() { }
+
     internal abstract void Publish();
     internal abstract void Fail(Exception error);
     internal abstract void Cancel();
@@ -37,6 +44,9 @@ public abstract class WriteOperation<T> : WriteOperation
 
     /// <summary>Does the work on the writer connection, inside the open transaction.</summary>
     protected abstract T Run(SqliteWriteSession session);
+
+    /// <summary>The value <see cref="Run"/> produced in the transaction that committed.</summary>
+    protected T Result => _result!;
 
     internal sealed override void Execute(SqliteWriteSession session) => _result = Run(session);
     internal sealed override void Publish() => _completion.TrySetResult(_result!);

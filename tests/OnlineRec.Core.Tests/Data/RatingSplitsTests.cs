@@ -32,7 +32,7 @@ public sealed class RatingSplitsTests
     [Fact]
     public void Random_fraction_is_seeded_and_partitions()
     {
-        var events = SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 50, Items = 50, Ratings = 2_000 }).Events;
+        var events = SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 100, Items = 50, Ratings = 2_000 }).Events;
 
         var a = RatingSplits.RandomFraction(events, 0.2, seed: 1);
         var b = RatingSplits.RandomFraction(events, 0.2, seed: 1);

@@ -33,6 +33,14 @@ public sealed class SyntheticRatingsTests
     }
 
     [Fact]
+    public void No_user_exceeds_the_coverage_cap()
+    {
+        var events = SyntheticRatings.Generate(Small with { UserActivityExponent = 2.0, MaxUserCoverage = 0.25 }).Events;
+
+        Assert.Equal(75, events.GroupBy(e => e.User).Max(g => g.Count()));
+    }
+
+    [Fact]
     public void Values_sit_on_the_scale_or_stay_continuous()
     {
         var stars = SyntheticRatings.Generate(Small).Events;
@@ -52,13 +60,16 @@ public sealed class SyntheticRatingsTests
 
         // Under a uniform draw the top decile would hold ~10%; k^-1 weights give it far more.
         Assert.True(itemCounts.Take(30).Sum() > 0.3 * events.Length);
-        Assert.True(userCounts.Take(20).Sum() > 0.3 * events.Length);
+        Assert.True(userCounts.Take(20).Sum() > 0.2 * events.Length); // capped at 150 each by MaxUserCoverage
     }
 
     [Fact]
     public void Dense_requests_and_steep_popularity_still_give_distinct_pairs()
     {
-        var options = new SyntheticRatingsOptions { Users = 30, Items = 40, Ratings = 1_100, ItemPopularityExponent = 2.0, MinRatingsPerUser = 3 };
+        var options = new SyntheticRatingsOptions
+        {
+            Users = 30, Items = 40, Ratings = 1_100, ItemPopularityExponent = 2.0, MinRatingsPerUser = 3, MaxUserCoverage = 1,
+        };
         var events = SyntheticRatings.Generate(options).Events;
 
         Assert.Equal(1_100, events.Length);
@@ -68,7 +79,9 @@ public sealed class SyntheticRatingsTests
     [Fact]
     public void Impossible_requests_are_rejected()
     {
-        Assert.Throws<ArgumentException>(() => SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 2, Items = 3, Ratings = 7, MinRatingsPerUser = 1 }));
+        Assert.Throws<ArgumentException>(() =>
+            SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 2, Items = 3, Ratings = 7, MinRatingsPerUser = 1, MaxUserCoverage = 1 }));
+        Assert.Throws<ArgumentException>(() => SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 2, Items = 10, Ratings = 11 }));
         Assert.Throws<ArgumentException>(() => SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 10, Items = 10, Ratings = 20, MinRatingsPerUser = 5 }));
         Assert.Throws<ArgumentException>(() => SyntheticRatings.Generate(Small with { NoiseStd = float.NaN }));
     }
@@ -110,5 +123,19 @@ public sealed class SyntheticRatingsTests
 
         Assert.Equal(expected, truth.Score(3, 5), 1e-5);
         Assert.Equal("4", SyntheticGroundTruth.UserId(3));
+        Assert.Equal(3, SyntheticGroundTruth.ItemIndex("4"));
+        Assert.Throws<ArgumentException>(() => SyntheticGroundTruth.UserIndex("0"));
+    }
+
+    [Fact]
+    public void Noise_floor_on_a_subset_agrees_with_the_whole_and_with_the_truth_model()
+    {
+        var data = SyntheticRatings.Generate(Small);
+        var split = RatingSplits.RandomFraction(data.Events, 0.2, seed: 3);
+        var truth = data.Truth.ToModel();
+        var test = RatingDataset.MapOnto(split.Test, truth.Users, truth.Items);
+
+        Assert.Equal(data.NoiseFloorRmse, data.NoiseFloorRmseOn(data.Events), 1e-9);
+        Assert.Equal(RatingMetrics.Rmse(test, truth.PredictRaw, RatingScale.OneToFive), data.NoiseFloorRmseOn(split.Test), 1e-5);
     }
 }

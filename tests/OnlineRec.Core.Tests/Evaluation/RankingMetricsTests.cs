@@ -59,4 +59,25 @@ public sealed class RankingMetricsTests
         Assert.Equal(0.25, report.Recall, 1e-12);
         Assert.Equal(0.5 / (1 + 1 / Math.Log2(3)), report.Ndcg, 1e-12);
     }
+
+    [Fact]
+    public void Model_evaluation_excludes_training_items_and_ranks_by_prediction()
+    {
+        // Items 0..3 with biases 4 > 3 > 2 > 1 (no factors): user 0 rated item 0 in training, so its top-2 is
+        // items 1, 2; the test likes items 2 and 3 → one hit at rank 2.
+        var users = new IdMap(["a"]);
+        var items = new IdMap(["w", "x", "y", "z"]);
+        var train = new RatingDataset(users, items, [new Rating(0, 0, 5)]);
+        var test = new RatingDataset(users, items, [new Rating(0, 2, 5), new Rating(0, 3, 4)]);
+        var model = new MfModel(2, users, items);
+        float[] bias = [4f, 3f, 2f, 1f];
+        bias.CopyTo(model.ItemBias, 0);
+
+        var report = RankingMetrics.Evaluate(train, test, model, k: 2, relevanceThreshold: 4f);
+
+        Assert.Equal(1, report.Users);
+        Assert.Equal(0.5, report.Precision, 1e-12);
+        Assert.Equal(0.5, report.Recall, 1e-12);
+        Assert.Equal((1 / Math.Log2(3)) / (1 + 1 / Math.Log2(3)), report.Ndcg, 1e-12);
+    }
 }

@@ -208,6 +208,37 @@ public sealed class SqliteRatingLogTests : IDisposable
     }
 
     [Fact]
+    public async Task User_reads_stitch_indexed_and_not_yet_indexed_ratings_without_gaps_or_repeats()
+    {
+        var options = _dir.Options(o => { o.IndexChunkRows = 40; o.IndexMaxDelay = TimeSpan.FromHours(1); });
+        var batch = SyntheticRatings.Batch(300, users: 4, items: 3);
+        await using (var log = new SqliteRatingLog(options))
+        {
+            await log.AppendAsync(batch[..150]);
+            await log.FlushIndexesAsync();            // 1..150 indexed
+            await log.AppendAsync(batch[150..]);      // 151..300 only in the in-memory tail (unless the indexer ran)
+
+            foreach (var after in new long[] { 0, 100, 149, 150, 151, 299, 300 })
+            {
+                var expected = batch.Select((r, i) => (r, seq: i + 1L)).Where(x => x.r.User == "u1" && x.seq > after).Select(x => x.seq);
+                Assert.Equal(expected, (await log.ReadUserAsync("u1", after).ToListAsync()).Select(r => r.Sequence));
+            }
+        }
+
+        // After a reopen everything comes from the indexes.
+        await using var reopened = new SqliteRatingLog(options);
+        var all = batch.Select((r, i) => (r, seq: i + 1L)).Where(x => x.r.Item == "i0").Select(x => x.seq);
+        Assert.Equal(all, (await reopened.ReadItemAsync("i0").ToListAsync()).Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public async Task A_second_instance_on_the_same_file_is_refused()
+    {
+        await using var log = new SqliteRatingLog(_dir.Options());
+        Assert.Throws<InvalidOperationException>(() => new SqliteRatingLog(_dir.Options()));
+    }
+
+    [Fact]
     public async Task Stats_count_distinct_ids_and_mean_across_batches_and_duplicates()
     {
         await using var log = new SqliteRatingLog(_dir.Options());
