@@ -25,7 +25,4 @@ public sealed class ReconcilerOptions
 
     /// <summary>Threads the row solves may use; leaves headroom for serving on small machines. 0 = all cores.</summary>
     public int MaxDegreeOfParallelism { get; set; } = 0;
-
-    /// <summary>How many installed versions the model store keeps.</summary>
-    public int KeepVersions { get; set; } = 3;
 }

@@ -136,7 +136,8 @@ public sealed class AlsReconcilerGrain(
         var trainRmse = Rmse(model, data);
 
         var version = installed.Version + 1;
-        await modelStore.SaveAsync(new ModelSnapshot(version, time.GetUtcNow(), snapshotSequence, "als", model), _options.KeepVersions);
+        var metadata = $$"""{"algorithm":"als","trigger":"{{trigger}}","ratings":{{data.Count}},"trainRmse":{{trainRmse.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}}""";
+        await modelStore.SaveAsync(new ModelSnapshot(version, time.GetUtcNow(), snapshotSequence, metadata, model));
         await catalog.RefreshAsync();
         logger.LogInformation("Installed model version {Version}: {Ratings} ratings through sequence {Sequence}, train RMSE {Rmse:F4}, {Seconds:F2}s.",
             version, data.Count, snapshotSequence, trainRmse, watch.Elapsed.TotalSeconds);

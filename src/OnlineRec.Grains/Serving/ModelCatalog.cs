@@ -28,9 +28,9 @@ public sealed class ModelCatalog(
         await _refreshGate.WaitAsync(cancellationToken);
         try
         {
-            var latest = await store.GetLatestVersionAsync(cancellationToken);
-            if (latest is null || latest.Value <= _current.Version) return _current;
-            var snapshot = await store.LoadAsync(latest.Value, cancellationToken);
+            var versions = await store.GetVersionsAsync(cancellationToken);
+            if (versions.Count == 0 || versions.Max(v => v.Version) <= _current.Version) return _current;
+            var snapshot = await store.LoadLatestAsync(cancellationToken);
             if (snapshot is null || snapshot.Version <= _current.Version) return _current;
             if (snapshot.Model.Factors != options.Value.Factors)
             {
@@ -38,8 +38,8 @@ public sealed class ModelCatalog(
                     snapshot.Version, snapshot.Model.Factors, options.Value.Factors);
                 return _current;
             }
-            var installed = new InstalledModel(snapshot.Version, snapshot.SnapshotSequence, snapshot.Model.GlobalMean, snapshot.Model);
-            itemIndex.Load(snapshot.Model, snapshot.Version);
+            var installed = new InstalledModel(checked((int)snapshot.Version), snapshot.TrainedUpToSequence, snapshot.Model.GlobalMean, snapshot.Model);
+            itemIndex.Load(snapshot.Model, installed.Version);
             _current = installed;
             logger.LogInformation("Installed model version {Version} (trained through sequence {Sequence}, {Users} users, {Items} items).",
                 installed.Version, installed.SnapshotSequence, snapshot.Model.UserCount, snapshot.Model.ItemCount);

@@ -3,74 +3,137 @@ using OnlineRec.Storage.Sqlite;
 
 namespace OnlineRec.Storage.Models;
 
-/// <summary>Model versions as rows of one table in their own SQLite file (large blobs stay out of the log's file).</summary>
+/// <summary>
+/// <see cref="IModelStore"/> in its own SQLite file: each version is one row holding the
+/// <see cref="MfModelCodec"/> bytes, so saving a version is a single atomic transaction and the rating log's writer
+/// never waits behind a multi-megabyte blob.
+/// </summary>
 public sealed class SqliteModelStore : IModelStore
 {
+    private const string Component = "model_store";
+    private const int SchemaVersion = 1;
+    private const string Ddl = """
+        CREATE TABLE IF NOT EXISTS model_versions (
+            version           INTEGER PRIMARY KEY,
+            created_at        INTEGER NOT NULL,
+            trained_up_to_seq INTEGER NOT NULL,
+            metadata_json     TEXT    NOT NULL,
+            factors           INTEGER NOT NULL,
+            user_count        INTEGER NOT NULL,
+            item_count        INTEGER NOT NULL,
+            codec_version     INTEGER NOT NULL,
+            payload           BLOB    NOT NULL
+        );
+        """;
+
+    private const string InfoColumns =
+        "version, created_at, trained_up_to_seq, metadata_json, factors, user_count, item_count, length(payload)";
+
     private readonly SqliteDatabase _database;
+    private readonly int _versionsToKeep;
+    private readonly SemaphoreSlim _saveGate = new(1, 1);
 
     public SqliteModelStore(SqliteStorageOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _database = new SqliteDatabase(Path.Combine(options.DataDirectory, options.ModelStoreFileName), options.ModelStoreDurability, options.BusyTimeout);
-        using var connection = _database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            CREATE TABLE IF NOT EXISTS model_versions (
-                version INTEGER PRIMARY KEY,
-                created_at TEXT NOT NULL,
-                snapshot_sequence INTEGER NOT NULL,
-                algorithm TEXT NOT NULL,
-                model BLOB NOT NULL);
-            """;
-        command.ExecuteNonQuery();
+        _versionsToKeep = options.ModelVersionsToKeep;
+        _database = new SqliteDatabase(options.ModelStorePath, options.ModelStoreDurability, options.BusyTimeout);
+        SqliteSchema.Ensure(_database, Component, SchemaVersion, Ddl);
     }
 
-    public async Task SaveAsync(ModelSnapshot snapshot, int keepVersions, CancellationToken cancellationToken = default)
+    public async Task SaveAsync(ModelSnapshot snapshot, CancellationToken cancellationToken = default)
     {
-        var blob = MfModelCodec.Encode(snapshot.Model);
-        await using var connection = _database.OpenConnection();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using (var insert = connection.CreateCommand())
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (!snapshot.Model.IsFinite()) throw new ArgumentException("Refusing to store a model holding NaN or ∞.", nameof(snapshot));
+        var payload = MfModelCodec.Encode(snapshot.Model);
+        await _saveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO model_versions (version, created_at, snapshot_sequence, algorithm, model) VALUES ($v, $c, $s, $a, $m)";
+            // SQLite blocks; keep it off the caller's (possibly grain) thread.
+            await Task.Run(() => _database.ExecuteInTransaction(connection => Insert(connection, snapshot, payload)), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            _saveGate.Release();
+        }
+    }
+
+    private void Insert(SqliteConnection connection, ModelSnapshot snapshot, byte[] payload)
+    {
+        using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = """
+                INSERT INTO model_versions (version, created_at, trained_up_to_seq, metadata_json, factors,
+                                            user_count, item_count, codec_version, payload)
+                VALUES ($v, $c, $s, $m, $k, $u, $i, $codec, $p);
+                """;
             insert.Parameters.AddWithValue("$v", snapshot.Version);
-            insert.Parameters.AddWithValue("$c", snapshot.CreatedAt.ToString("O"));
-            insert.Parameters.AddWithValue("$s", snapshot.SnapshotSequence);
-            insert.Parameters.AddWithValue("$a", snapshot.Algorithm);
-            insert.Parameters.AddWithValue("$m", blob);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            insert.Parameters.AddWithValue("$c", snapshot.CreatedAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$s", snapshot.TrainedUpToSequence);
+            insert.Parameters.AddWithValue("$m", snapshot.MetadataJson ?? "{}");
+            insert.Parameters.AddWithValue("$k", snapshot.Model.Factors);
+            insert.Parameters.AddWithValue("$u", snapshot.Model.UserCount);
+            insert.Parameters.AddWithValue("$i", snapshot.Model.ItemCount);
+            insert.Parameters.AddWithValue("$codec", (int)MfModelCodec.FormatVersion);
+            insert.Parameters.AddWithValue("$p", payload);
+            try { insert.ExecuteNonQuery(); }
+            catch (SqliteException error) when (error.SqliteErrorCode == 19) // SQLITE_CONSTRAINT
+            {
+                throw new InvalidOperationException($"Model version {snapshot.Version} is already stored.", error);
+            }
         }
-        await using (var prune = connection.CreateCommand())
+        using var prune = connection.CreateCommand();
+        prune.CommandText = """
+            DELETE FROM model_versions
+            WHERE version NOT IN (SELECT version FROM model_versions ORDER BY version DESC LIMIT $keep);
+            """;
+        prune.Parameters.AddWithValue("$keep", _versionsToKeep);
+        prune.ExecuteNonQuery();
+    }
+
+    public Task<ModelSnapshot?> LoadLatestAsync(CancellationToken cancellationToken = default) =>
+        LoadWhereAsync("ORDER BY version DESC LIMIT 1", null, cancellationToken);
+
+    public Task<ModelSnapshot?> LoadAsync(long version, CancellationToken cancellationToken = default) =>
+        LoadWhereAsync("WHERE version = $v", version, cancellationToken);
+
+    private Task<ModelSnapshot?> LoadWhereAsync(string clause, long? version, CancellationToken cancellationToken) =>
+        Task.Run(() =>
         {
-            prune.Transaction = transaction;
-            prune.CommandText = "DELETE FROM model_versions WHERE version <= $v - $keep";
-            prune.Parameters.AddWithValue("$v", snapshot.Version);
-            prune.Parameters.AddWithValue("$keep", Math.Max(1, keepVersions));
-            await prune.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-    }
+            using var connection = _database.OpenConnection();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {InfoColumns}, payload FROM model_versions {clause};";
+            if (version is not null) command.Parameters.AddWithValue("$v", version.Value);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read()) return null;
+            var info = ReadInfo(reader);
+            var payload = (byte[])reader.GetValue(8);
+            return new ModelSnapshot(info.Version, info.CreatedAt, info.TrainedUpToSequence, info.MetadataJson,
+                MfModelCodec.Decode(payload));
+        }, cancellationToken);
 
-    public async Task<int?> GetLatestVersionAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = _database.OpenConnection();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT MAX(version) FROM model_versions";
-        var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value is null or DBNull ? null : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<IReadOnlyList<ModelSnapshotInfo>> GetVersionsAsync(CancellationToken cancellationToken = default) =>
+        Task.Run<IReadOnlyList<ModelSnapshotInfo>>(() =>
+        {
+            using var connection = _database.OpenConnection();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {InfoColumns} FROM model_versions ORDER BY version DESC;";
+            using var reader = command.ExecuteReader();
+            var versions = new List<ModelSnapshotInfo>();
+            while (reader.Read()) versions.Add(ReadInfo(reader));
+            return versions;
+        }, cancellationToken);
 
-    public async Task<ModelSnapshot?> LoadAsync(int version, CancellationToken cancellationToken = default)
+    private static ModelSnapshotInfo ReadInfo(SqliteDataReader reader) => new(
+        reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetInt64(2),
+        reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt64(7));
+
+    public ValueTask DisposeAsync()
     {
-        await using var connection = _database.OpenConnection();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT created_at, snapshot_sequence, algorithm, model FROM model_versions WHERE version = $v";
-        command.Parameters.AddWithValue("$v", version);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        var model = MfModelCodec.Decode((byte[])reader.GetValue(3));
-        return new ModelSnapshot(version, DateTimeOffset.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture),
-            reader.GetInt64(1), reader.GetString(2), model);
+        _database.ReleasePooledConnections();
+        _saveGate.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
