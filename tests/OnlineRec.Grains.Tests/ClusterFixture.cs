@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using OnlineRec.Grains;
 using OnlineRec.Grains.Hosting;
 using OnlineRec.Sdk;
-using OnlineRec.Storage.Hosting;
+using OnlineRec.Storage.Models;
+using OnlineRec.Storage.RatingLog;
+using OnlineRec.Storage.Sqlite;
 using Orleans.TestingHost;
 
 namespace OnlineRec.Grains.Tests;
@@ -20,9 +22,17 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public OnlineRecClient Client => new(Cluster.Client);
 
+    // The embedded SQLite log admits one writer process, as a single embedded silo has; the two in-process silos
+    // therefore share one instance (registered as an instance, so neither silo's container disposes it).
+    internal static IRatingLog SharedLog { get; private set; } = null!;
+    internal static IModelStore SharedModels { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
+        var storage = new SqliteStorageOptions { DataDirectory = DataDirectory };
+        SharedLog = new SqliteRatingLog(storage);
+        SharedModels = new SqliteModelStore(storage);
         var builder = new TestClusterBuilder(2);
         builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -42,6 +52,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        await SharedLog.DisposeAsync();
+        await SharedModels.DisposeAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -56,7 +68,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.Services.AddOnlineRecSqliteStorage(siloBuilder.Configuration);
+            siloBuilder.Services.AddSingleton(SharedLog);
+            siloBuilder.Services.AddSingleton(SharedModels);
             siloBuilder.AddMemoryGrainStorage(GrainStorageNames.State);
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.AddOnlineRec(siloBuilder.Configuration);
