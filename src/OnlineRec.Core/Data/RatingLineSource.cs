@@ -34,24 +34,26 @@ internal sealed class RatingLineSource
     public ValueTask<bool> FillAsync(CancellationToken cancellationToken) => _lines.FillAsync(cancellationToken);
 
     /// <summary>
-    /// Parses buffered lines into <paramref name="batch"/> until it holds <paramref name="capacity"/> events or
-    /// the buffer runs dry (then call Fill and retry). A bad line throws unless <paramref name="onBadLine"/> is given.
+    /// Parses buffered lines into <paramref name="destination"/> from index <paramref name="count"/> until it is full
+    /// or the buffer runs dry (then call Fill and retry); returns the new count. A bad line throws unless
+    /// <paramref name="onBadLine"/> is given.
     /// </summary>
-    public void ParseBuffered(List<RatingEvent> batch, int capacity, Action<DataFormatError>? onBadLine)
+    public int ParseBuffered(Span<RatingEvent> destination, int count, Action<DataFormatError>? onBadLine)
     {
-        while (batch.Count < capacity && _lines.TryTakeLine(out var line))
+        while (count < destination.Length && _lines.TryTakeLine(out var line))
         {
             var reason = ParseLine(line, out var rating, out var skip);
             if (skip) continue;
             if (reason is null)
             {
-                batch.Add(rating);
+                destination[count++] = rating;
                 continue;
             }
             var error = new DataFormatError(SourceName, _lines.LineNumber, reason);
             if (onBadLine is null) throw new DataFormatException(error);
             onBadLine(error);
         }
+        return count;
     }
 
     private string? ParseLine(ReadOnlySpan<char> line, out RatingEvent rating, out bool skip)

@@ -61,10 +61,10 @@ internal sealed class TextLineReader
         return true;
     }
 
-    /// <summary>Reads more input; false when there is nothing more to read.</summary>
+    /// <summary>Reads more input; false when nothing is buffered and nothing is left to read.</summary>
     public bool Fill()
     {
-        if (_endOfInput) return false;
+        if (_endOfInput) return _start != _end;
         var free = PrepareForRead();
         var read = _reader.Read(free.Span);
         return Advance(read);
@@ -72,7 +72,7 @@ internal sealed class TextLineReader
 
     public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
-        if (_endOfInput) return false;
+        if (_endOfInput) return _start != _end;
         var free = PrepareForRead();
         var read = await _reader.ReadAsync(free, cancellationToken).ConfigureAwait(false);
         return Advance(read);

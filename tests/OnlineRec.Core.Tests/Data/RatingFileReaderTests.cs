@@ -171,4 +171,26 @@ public sealed class RatingFileReaderTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("user,item,rating\n\na,x,1\n\n\nb,y,2", 2)] // header, blank lines, no final newline
+    [InlineData("a,x,1\nb,y,2\n", 2)] // exact: one rating per line
+    [InlineData("a,x,1", 1)]
+    [InlineData("", 0)]
+    public void Whole_file_reads_return_exactly_the_ratings(string text, int expected)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"onlinerec-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, text);
+        try
+        {
+            var events = RatingFileReader.ReadAll(path);
+
+            Assert.Equal(expected, events.Length);
+            Assert.Equal(RatingFileReader.ReadAll(new StringReader(text), "x.csv"), events);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
