@@ -110,14 +110,14 @@ public sealed class DemoRunner(OnlineRecHttpClient http, DemoOptions options)
         var pipeline = new BatchPipeline(new HttpRatingSink(http), new PipelineOptions { Parallelism = options.Parallelism });
         var keyPrefix = IdempotencyKeys.RunPrefix("demo");
         var clock = Stopwatch.StartNew();
-        var sendTime = TimeSpan.Zero;
         long streamed = 0, batchIndex = 0, nextRetrain = options.RetrainEvery > 0 ? options.RetrainEvery : long.MaxValue;
 
         async Task RowAsync(string note)
         {
             var metrics = await scorer.ScoreAsync(test, 5_000, cancellationToken);
             var model = await http.GetModelAsync(cancellationToken);
-            var rate = sendTime > TimeSpan.Zero ? streamed / sendTime.TotalSeconds : 0;
+            var streaming = clock.Elapsed - _streamStart; // scoring pauses included: the rate the silo actually saw
+            var rate = streamed > 0 && streaming > TimeSpan.Zero ? streamed / streaming.TotalSeconds : 0;
             add(new DemoRow(streamed, clock.Elapsed.TotalSeconds, rate, model.Version, model.Status, metrics, note));
         }
 
@@ -127,10 +127,8 @@ public sealed class DemoRunner(OnlineRecHttpClient http, DemoOptions options)
         for (var start = 0; start < train.Length; start += step)
         {
             var chunk = new ArraySegment<RatingEvent>(train, start, Math.Min(step, train.Length - start));
-            var sending = Stopwatch.StartNew();
             var batches = Paced(GeneratedBatches.From(chunk, options.BatchSize, keyPrefix, batchIndex), streamed, clock, cancellationToken);
             var result = await pipeline.RunAsync(batches, cancellationToken: cancellationToken);
-            sendTime += sending.Elapsed;
             if (result.SendFailure is { } failure) throw failure.Error;
             batchIndex += result.Batches;
             streamed += result.Ratings;
