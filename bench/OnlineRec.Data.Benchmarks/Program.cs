@@ -58,7 +58,7 @@ internal static class ReadBenchmark
             var lines = RatingFileReader.ReadAll(file).Length;
             Console.WriteLine($"read: {Path.GetFileName(file)} ({lines:N0} ratings{(temp ? ", synthetic u.data layout" : "")})");
             Measure.Print("RatingFileReader.ReadAll", 30, () => RatingFileReader.ReadAll(file));
-            Measure.Print("RatingFileReader.ReadBatches (16k)", 30, () =>
+            Measure.Print("RatingFileReader.ReadBatches (2k batches)", 30, () =>
             {
                 foreach (var _ in RatingFileReader.ReadBatches(file)) { }
             });

@@ -74,12 +74,11 @@ public static class RatingFileReader
     }
 
     /// <summary>The asynchronous twin of <see cref="ReadBatches(string, RatingReadOptions?, Action{DataFormatError}?)"/>.</summary>
-    public static async IAsyncEnumerable<RatingBatch> ReadBatchesAsync(string path, RatingReadOptions? options = null,
-        Action<DataFormatError>? onBadLine = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<RatingBatch> ReadBatchesAsync(string path, RatingReadOptions? options = null,
+        Action<DataFormatError>? onBadLine = null, CancellationToken cancellationToken = default)
     {
-        using var reader = OpenText(path, asynchronous: true);
-        await foreach (var batch in ReadBatchesAsync(reader, Path.GetFileName(path), options, onBadLine, cancellationToken).ConfigureAwait(false))
-            yield return batch;
+        var reader = OpenText(path, asynchronous: true); // eagerly, like the synchronous twin
+        return ReadBatchesOwningAsync(reader, Path.GetFileName(path), options, onBadLine, cancellationToken);
     }
 
     public static async IAsyncEnumerable<RatingBatch> ReadBatchesAsync(TextReader reader, string sourceName, RatingReadOptions? options = null,
@@ -171,6 +170,16 @@ public static class RatingFileReader
         using (reader)
         {
             foreach (var batch in ReadBatches(reader, sourceName, options, onBadLine)) yield return batch;
+        }
+    }
+
+    private static async IAsyncEnumerable<RatingBatch> ReadBatchesOwningAsync(StreamReader reader, string sourceName, RatingReadOptions? options,
+        Action<DataFormatError>? onBadLine, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (reader)
+        {
+            await foreach (var batch in ReadBatchesAsync(reader, sourceName, options, onBadLine, cancellationToken).ConfigureAwait(false))
+                yield return batch;
         }
     }
 

@@ -50,11 +50,11 @@ public static class SyntheticRatings
         var n = options.Ratings;
         var users = new int[n];
         var items = new int[n];
-        var picker = new DistinctItemPicker(itemWeights);
+        var picker = new DistinctItemPicker(itemWeights, truth, options.SelectionBias);
         var at = 0;
         for (var u = 0; u < options.Users; u++)
         {
-            var picked = picker.Pick(counts[u], random);
+            var picked = picker.Pick(u, counts[u], random);
             picked.CopyTo(items.AsSpan(at));
             users.AsSpan(at, picked.Length).Fill(u);
             at += picked.Length;
@@ -152,40 +152,48 @@ public static class SyntheticRatings
 }
 
 /// <summary>
-/// Draws distinct items for one user by popularity. Rejection sampling is cheap while the user's picks cover little
-/// of the popularity mass; when rejections pile up (heavy users, steep Zipf) it switches to weighted sampling
-/// without replacement by exponential keys (Efraimidis–Spirakis), which is O(items log items) but exact.
+/// Draws distinct items for one user with probability ∝ popularity × σ(β·(s_ui − μ)), s_ui the noise-free score:
+/// users tend to rate what they like (ratings are missing not at random), which gives ranking metrics something to
+/// find. Rejection sampling is cheap while the user's picks cover little of that mass; when rejections pile up
+/// (heavy users, steep Zipf) it switches to exact weighted sampling without replacement by exponential keys
+/// (Efraimidis–Spirakis), O(items log items) for that user.
 /// </summary>
 internal sealed class DistinctItemPicker
 {
     private readonly ZipfWeights _weights;
+    private readonly SyntheticGroundTruth _truth;
+    private readonly double _selectionBias;
     private readonly bool[] _taken;
     private readonly int[] _picked;
     private double[]? _keys;
     private int[]? _order;
 
-    public DistinctItemPicker(ZipfWeights weights)
+    public DistinctItemPicker(ZipfWeights weights, SyntheticGroundTruth truth, double selectionBias)
     {
         _weights = weights;
+        _truth = truth;
+        _selectionBias = selectionBias;
         _taken = new bool[weights.Count];
         _picked = new int[weights.Count];
     }
 
-    /// <summary>Distinct item indices; the span is valid until the next call.</summary>
-    public ReadOnlySpan<int> Pick(int count, Random random)
-    {
-        var result = count * 2 <= _weights.Count && TryRejection(count, random) ? _picked.AsSpan(0, count) : ByKeys(count, random);
-        return result;
-    }
+    /// <summary>Distinct item indices for <paramref name="user"/>; the span is valid until the next call.</summary>
+    public ReadOnlySpan<int> Pick(int user, int count, Random random) =>
+        count * 2 <= _weights.Count && TryRejection(user, count, random) ? _picked.AsSpan(0, count) : ByKeys(user, count, random);
 
-    private bool TryRejection(int count, Random random)
+    // σ(β(s − μ)) in (0, 1); exactly 1 without selection bias so no proposal is wasted.
+    private double Acceptance(int user, int item) =>
+        _selectionBias == 0 ? 1 : 1 / (1 + Math.Exp(-_selectionBias * (_truth.Score(user, item) - _truth.GlobalMean)));
+
+    private bool TryRejection(int user, int count, Random random)
     {
         var found = 0;
-        var budget = 8L * count + 64;
+        var budget = 16L * count + 64;
         while (found < count && budget-- > 0)
         {
             var item = _weights.Draw(random);
             if (_taken[item]) continue;
+            if (_selectionBias != 0 && random.NextDouble() >= Acceptance(user, item)) continue;
             _taken[item] = true;
             _picked[found++] = item;
         }
@@ -193,15 +201,15 @@ internal sealed class DistinctItemPicker
         return found == count;
     }
 
-    private ReadOnlySpan<int> ByKeys(int count, Random random)
+    private ReadOnlySpan<int> ByKeys(int user, int count, Random random)
     {
         var n = _weights.Count;
         _keys ??= new double[n];
         _order ??= new int[n];
         for (var i = 0; i < n; i++)
         {
-            // Smallest Exp(1)/w first ⇔ largest U^(1/w): item i is picked with probability ∝ its weight, without replacement.
-            _keys[i] = -Math.Log(1.0 - random.NextDouble()) / _weights.Weights[i];
+            // Smallest Exp(1)/w first ⇔ largest U^(1/w): item i is picked with probability ∝ w, without replacement.
+            _keys[i] = -Math.Log(1.0 - random.NextDouble()) / (_weights.Weights[i] * Acceptance(user, i));
             _order[i] = i;
         }
         Array.Sort(_keys, _order);

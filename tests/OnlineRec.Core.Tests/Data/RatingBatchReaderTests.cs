@@ -103,6 +103,8 @@ public sealed class RatingBatchReaderTests
     [Fact]
     public void Missing_file_fails_at_the_call()
     {
-        Assert.Throws<FileNotFoundException>(() => RatingFileReader.ReadBatches(Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.data")));
+        var missing = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.data");
+        Assert.Throws<FileNotFoundException>(() => RatingFileReader.ReadBatches(missing));
+        Assert.Throws<FileNotFoundException>(() => RatingFileReader.ReadBatchesAsync(missing));
     }
 }

@@ -77,6 +77,21 @@ public sealed class SyntheticRatingsTests
     }
 
     [Fact]
+    public void Selection_bias_makes_users_rate_what_they_like()
+    {
+        var random = SyntheticRatings.Generate(Small);
+        var biased = SyntheticRatings.Generate(Small with { SelectionBias = 3 });
+
+        // Same truth (drawn first from the seed), but the observed pairs lean towards high true scores.
+        Assert.Equal(random.Truth.Score(1, 2), biased.Truth.Score(1, 2));
+        Assert.True(MeanTrueScore(biased) > MeanTrueScore(random) + 0.3, $"{MeanTrueScore(biased)} vs {MeanTrueScore(random)}");
+        Assert.Equal(biased.Events.Length, biased.Events.Select(e => (e.User, e.Item)).Distinct().Count());
+
+        static double MeanTrueScore(SyntheticDataset d) =>
+            d.Events.Average(e => d.Truth.Score(SyntheticGroundTruth.UserIndex(e.User), SyntheticGroundTruth.ItemIndex(e.Item)));
+    }
+
+    [Fact]
     public void Impossible_requests_are_rejected()
     {
         Assert.Throws<ArgumentException>(() =>

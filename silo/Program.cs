@@ -1,0 +1,4 @@
+using OnlineRec.Silo;
+
+var app = SiloHost.Build(args);
+await app.RunAsync();

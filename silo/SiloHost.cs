@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http.Features;
+using OnlineRec.Grains;
+using OnlineRec.Grains.Hosting;
+using OnlineRec.Silo.Api;
+using OnlineRec.Storage.Hosting;
+
+namespace OnlineRec.Silo;
+
+/// <summary>Builds the one-process host: Orleans silo + REST API. Program.cs and the API tests share it.</summary>
+public static class SiloHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    // Short command-line switches for the settings people change most.
+    private static readonly Dictionary<string, string> SwitchMappings = new()
+    {
+        ["--data-dir"] = "Storage:DataDirectory",
+        ["--silo-port"] = "Cluster:SiloPort",
+        ["--gateway-port"] = "Cluster:GatewayPort",
+        ["--factors"] = "Model:Factors",
+        ["--scale"] = "Model:RatingScale",
+        ["--retrain-period"] = "Reconciler:Period",
+        ["--retrain-every"] = "Reconciler:EveryNewRatings",
+    };
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        configure?.Invoke(builder);
+
+        var configuration = builder.Configuration;
+        var cluster = configuration.GetSection(SiloClusterOptions.Section).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
+        builder.Services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
+        builder.Services.AddOnlineRecSqliteStorage(configuration);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
+            silo.AddMemoryGrainStorage(GrainStorageNames.State); // replaced by the SQLite provider when it lands
+            silo.UseInMemoryReminderService();
+            silo.AddOnlineRec(configuration);
+        });
+
+        var apiOptions = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = apiOptions.MaxRequestBodyBytes);
+        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = apiOptions.MaxRequestBodyBytes);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapOnlineRecApi();
+        return app;
+    }
+}

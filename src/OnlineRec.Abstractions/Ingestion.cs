@@ -1,0 +1,37 @@
+using Orleans.Concurrency;
+
+namespace OnlineRec.Abstractions;
+
+/// <summary>A rating as a client submits it. Timestamp: Unix seconds (0 = now).</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.rating-input")]
+public sealed record RatingInput(string User, string Item, double Value, long Timestamp = 0);
+
+/// <summary>Why one entry of a batch was refused (its 0-based index in the batch).</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.rating-rejection")]
+public sealed record RatingRejection(int Index, string Reason);
+
+/// <summary>
+/// Outcome of an ingest call. Either every rating was durably logged (Rejections empty) or none was.
+/// Duplicate: the idempotency key was seen before; the original sequences are returned and nothing was stored again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.ingest-result")]
+public sealed record IngestResult(int Accepted, long FirstSequence, long LastSequence, bool Duplicate, RatingRejection[] Rejections)
+{
+    public bool IsAccepted => Rejections.Length == 0;
+}
+
+/// <summary>Entry point for ratings from .NET clients: validates, logs durably, then publishes on the rating stream.</summary>
+[Alias("onlinerec.ingest")]
+public interface IRatingIngestGrain : IGrainWithIntegerKey
+{
+    [Alias("Ingest")]
+    Task<IngestResult> Ingest(RatingInput[] ratings, string? idempotencyKey);
+}
+
+/// <summary>Silo-local reads that need no particular user: similar items from this silo's item replica.</summary>
+[Alias("onlinerec.serving")]
+public interface IServingGrain : IGrainWithIntegerKey
+{
+    [ReadOnly, Alias("Similar")]
+    Task<ScoredItem[]> Similar(string item, int count);
+}

@@ -1,0 +1,71 @@
+using Orleans.Concurrency;
+
+namespace OnlineRec.Abstractions;
+
+/// <summary>A rating as logged: the log's sequence number makes replays and catch-ups idempotent.</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.rating")]
+public sealed record RatingMessage(long Sequence, string User, string Item, float Value, long Timestamp);
+
+/// <summary>Stream payload: many ratings per message (single-event messages cap Orleans streams near 15k/s).</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.rating-batch")]
+public sealed record RatingBatch(RatingMessage[] Ratings);
+
+/// <summary>
+/// What a user grain sends an item grain for one SGD step: the user's OLD bias and vector, so both halves of the
+/// step are computed from old values. The item answers with the error and ITS old bias/vector.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.item-step")]
+public sealed record ItemStepRequest(int ModelVersion, long Sequence, float Rating, float UserBias, float[] UserVector);
+
+[GenerateSerializer, Alias("onlinerec.item-step-outcome")]
+public enum ItemStepOutcome
+{
+    /// <summary>The item applied its half; the user must apply its own with the returned error and old item vector.</summary>
+    Applied = 0,
+
+    /// <summary>The step would have produced NaN or ∞ on either side; nothing changed anywhere.</summary>
+    RejectedNonFinite = 1,
+
+    /// <summary>The item already adopted a newer model version than the caller; the caller must adopt first and retry.</summary>
+    StaleModelVersion = 2,
+}
+
+[GenerateSerializer, Immutable, Alias("onlinerec.item-step-result")]
+public sealed record ItemStepResult(ItemStepOutcome Outcome, float Error, float OldItemBias, float[] OldItemVector, int ModelVersion);
+
+/// <summary>A grain's learned parameters: bias, latent vector, how many ratings it has seen, under which model version.</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.factor-row")]
+public sealed record FactorRow(float Bias, float[] Vector, long RatingCount, int ModelVersion);
+
+[GenerateSerializer, Immutable, Alias("onlinerec.prediction")]
+public sealed record Prediction(string User, string Item, float Score, int ModelVersion);
+
+[GenerateSerializer, Immutable, Alias("onlinerec.scored-item")]
+public sealed record ScoredItem(string Item, float Score);
+
+/// <summary>Outcome of one global retrain, as reported by <c>GET /model</c>.</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.retrain-report")]
+public sealed record RetrainReport(
+    int Version,
+    long SnapshotSequence,
+    long Ratings,
+    int Users,
+    int Items,
+    string Algorithm,
+    double TrainSeconds,
+    double TrainRmse,
+    string Trigger,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    string? Error);
+
+[GenerateSerializer, Alias("onlinerec.reconciler-state")]
+public enum ReconcilerStatus
+{
+    Idle = 0,
+    Training = 1,
+}
+
+/// <summary>The model as the cluster sees it: installed version, log counts and the reconciler's state.</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.model-status")]
+public sealed record ModelStatus(int Version, long Ratings, long Users, long Items, ReconcilerStatus Status, RetrainReport? LastRetrain, float GlobalMean);

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OnlineRec.Abstractions;
+using OnlineRec.Grains.Ingestion;
+using OnlineRec.Grains.Options;
+using OnlineRec.Grains.Serving;
+using Orleans.Hosting;
+
+namespace OnlineRec.Grains.Hosting;
+
+public static class SiloBuilderExtensions
+{
+    /// <summary>
+    /// Everything the OnlineRec grains need on a silo except storage (rating log, model store, grain storage named
+    /// <see cref="GrainStorageNames.State"/>), which the host chooses: options bound from configuration, the rating
+    /// stream, the per-silo model catalog and item replica, the replica broadcast and the ingestion path.
+    /// </summary>
+    public static ISiloBuilder AddOnlineRec(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.AddMemoryStreams(StreamNames.Provider, streams =>
+        {
+            streams.ConfigurePartitioning(8);
+            // Consumers are implicit subscribers only, so no pub-sub store is needed.
+            streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
+        });
+        silo.AddGrainService<ItemReplicaService>();
+
+        var services = silo.Services;
+        services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.Section))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddOptions<LearningOptions>().Bind(configuration.GetSection(LearningOptions.Section));
+        services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(ReconcilerOptions.Section));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ItemFactorIndex(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Factors));
+        services.AddSingleton<ModelCatalog>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelCatalog>());
+        services.AddSingleton<IItemReplicaServiceClient, ItemReplicaServiceClient>();
+        services.AddSingleton<ItemUpdateBroadcaster>();
+        services.AddHostedService(sp => sp.GetRequiredService<ItemUpdateBroadcaster>());
+        services.AddSingleton<RatingIngestor>();
+        services.AddHostedService<ReconcilerScheduler>();
+        return silo;
+    }
+}
+
+/// <summary>At start-up, makes sure the reconciler's schedule is registered (idempotent across silos and restarts).</summary>
+internal sealed class ReconcilerScheduler(IGrainFactory grains, Microsoft.Extensions.Logging.ILogger<ReconcilerScheduler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; attempt <= 10 && !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await grains.GetGrain<IAlsReconcilerGrain>(0).EnsureScheduled();
+                return;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(logger, ex, "Reconciler schedule not registered yet (attempt {Attempt}).", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+    }
+}

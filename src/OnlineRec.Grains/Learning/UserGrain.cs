@@ -1,0 +1,201 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OnlineRec.Abstractions;
+using OnlineRec.Core.Model;
+using OnlineRec.Core.Training;
+using OnlineRec.Grains.Options;
+using OnlineRec.Grains.Serving;
+using OnlineRec.Storage.RatingLog;
+
+namespace OnlineRec.Grains.Learning;
+
+/// <summary>
+/// Holds one user's bias, latent vector and rated items, and drives the SGD step for each of the user's ratings.
+/// Catch-up rule: the rating log is the truth. On activation and whenever a new model version is installed the
+/// grain re-derives its state: version row (or seeded draw) + every logged rating after the version's snapshot
+/// sequence, in sequence order. Ratings are recognised by sequence, so stream redeliveries are harmless.
+/// </summary>
+public sealed class UserGrain(
+    [PersistentState("user", GrainStorageNames.State)] IPersistentState<UserState> state,
+    ModelCatalog catalog,
+    ItemFactorIndex itemIndex,
+    IRatingLog ratingLog,
+    IOptions<ModelOptions> modelOptions,
+    IOptions<LearningOptions> learningOptions,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
+{
+    private readonly ModelOptions _options = modelOptions.Value;
+    private readonly SgdStepParameters _step = modelOptions.Value.StepParameters();
+    private readonly RatingScale _scale = modelOptions.Value.ParsedScale();
+    private WriteBehind<UserState> _writeBehind = null!;
+    private Task? _synchronizing;
+
+    private string Id => this.GetPrimaryKeyString();
+    private UserState S => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _writeBehind = new WriteBehind<UserState>(state, logger);
+        _writeBehind.Start(this, learningOptions.Value.WriteBehindInterval);
+        await CatchUpFromLogAsync(adopt: !state.RecordExists || S.Vector.Length != _options.Factors || S.ModelVersion < catalog.Current.Version);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _writeBehind.FlushAsync();
+
+    public async Task ApplyRatings(RatingMessage[] ratings)
+    {
+        await EnsureCurrentVersionAsync();
+        foreach (var rating in ratings)
+        {
+            if (!string.Equals(rating.User, Id, StringComparison.Ordinal)) continue;
+            await ApplyAsync(rating.Item, rating.Value, rating.Sequence);
+        }
+    }
+
+    public async Task<Prediction> Predict(string item)
+    {
+        await EnsureCurrentVersionAsync();
+        return new Prediction(Id, item, Score(item), S.ModelVersion);
+    }
+
+    public async Task<float[]> PredictMany(string[] items)
+    {
+        await EnsureCurrentVersionAsync();
+        var scores = new float[items.Length];
+        for (var i = 0; i < items.Length; i++) scores[i] = Score(items[i]);
+        return scores;
+    }
+
+    public async Task<ScoredItem[]> Recommend(int count)
+    {
+        await EnsureCurrentVersionAsync();
+        var known = IsKnown;
+        var offset = catalog.Current.GlobalMean + (known ? S.Bias : 0f);
+        var top = itemIndex.TopK(known ? S.Vector : ReadOnlySpan<float>.Empty, count, S.Rated.Keys.ToHashSet(StringComparer.Ordinal));
+        var result = new ScoredItem[top.Length];
+        for (var i = 0; i < top.Length; i++) result[i] = new ScoredItem(top[i].Item, _scale.Clamp(offset + top[i].Score));
+        return result;
+    }
+
+    public async Task<FactorRow> GetFactors()
+    {
+        await EnsureCurrentVersionAsync();
+        return new FactorRow(S.Bias, (float[])S.Vector.Clone(), S.StepsApplied, S.ModelVersion);
+    }
+
+    public Task<string[]> GetRatedItems() => Task.FromResult(S.Rated.Keys.ToArray());
+
+    /// <summary>A user is "known" once it has rated something or appears in the installed model.</summary>
+    private bool IsKnown => S.InModel || S.Rated.Count > 0;
+
+    private float Score(string item)
+    {
+        var mu = catalog.Current.GlobalMean;
+        Span<float> itemVector = stackalloc float[_options.Factors];
+        var knownItem = itemIndex.TryGet(item, out var itemBias, itemVector);
+        var score = mu;
+        if (IsKnown) score += S.Bias;
+        if (knownItem) score += itemBias;
+        if (IsKnown && knownItem) score += VectorMath.Dot(S.Vector, itemVector);
+        return _scale.Clamp(score);
+    }
+
+    /// <summary>One SGD step for (this user, item): the item computes e and applies its half, we apply ours.</summary>
+    private async Task ApplyAsync(string item, float value, long sequence)
+    {
+        if (S.Rated.TryGetValue(item, out var seen) && seen.Sequence >= sequence) return; // applied or superseded
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var request = new ItemStepRequest(S.ModelVersion, sequence, value, S.Bias, (float[])S.Vector.Clone());
+            var result = await GrainFactory.GetGrain<IItemGrain>(item).Step(request);
+            switch (result.Outcome)
+            {
+                case ItemStepOutcome.Applied:
+                    S.Bias = SgdKernel.StepBias(S.Bias, result.Error, _step);
+                    SgdKernel.ApplyErrorOneSide(S.Vector, result.OldItemVector, result.Error, _step.LearningRate, _step.FactorRegularization);
+                    S.StepsApplied++;
+                    S.Rated[item] = new RatedItem(value, sequence);
+                    _writeBehind.MarkDirty();
+                    return;
+                case ItemStepOutcome.RejectedNonFinite:
+                    logger.LogWarning("SGD step for user {User}, item {Item}, sequence {Sequence} refused: non-finite result.", Id, item, sequence);
+                    S.Rated[item] = new RatedItem(value, sequence);
+                    _writeBehind.MarkDirty();
+                    return;
+                case ItemStepOutcome.StaleModelVersion:
+                    // A newer version is installed: adopt it (which replays this rating too if it is after the snapshot).
+                    await catalog.EnsureVersionAsync(result.ModelVersion);
+                    await CatchUpFromLogAsync(adopt: true);
+                    if (S.Rated.TryGetValue(item, out seen) && seen.Sequence >= sequence) return;
+                    break;
+            }
+        }
+        logger.LogWarning("Gave up applying user {User}, item {Item}, sequence {Sequence} after repeated model version changes.", Id, item, sequence);
+    }
+
+    private Task EnsureCurrentVersionAsync()
+    {
+        if (S.ModelVersion >= catalog.Current.Version && S.Vector.Length == _options.Factors) return Task.CompletedTask;
+        // Read-only calls interleave: share one adoption instead of racing several.
+        return _synchronizing ??= AdoptOnceAsync();
+
+        async Task AdoptOnceAsync()
+        {
+            try
+            {
+                await CatchUpFromLogAsync(adopt: true);
+            }
+            finally
+            {
+                _synchronizing = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Re-derives state from the log. adopt=true: take the installed version's row (or the seeded draw), then replay
+    /// every logged rating after the version's snapshot sequence. adopt=false (activation with current persisted
+    /// state): apply only logged ratings the persisted state has not seen.
+    /// </summary>
+    private async Task CatchUpFromLogAsync(bool adopt)
+    {
+        var model = catalog.Current;
+        if (adopt)
+        {
+            if (model.TryGetUserRow(Id, out var bias, out var vector) && vector.Length == _options.Factors)
+            {
+                S.Bias = bias;
+                S.Vector = vector.ToArray();
+                S.InModel = true;
+            }
+            else
+            {
+                S.Bias = 0;
+                S.Vector = FactorInitializer.Create("user", Id, _options.Factors, _options.InitialStd);
+                S.InModel = false;
+            }
+            S.ModelVersion = model.Version;
+            S.BaseSequence = model.SnapshotSequence;
+            S.Rated.Clear();
+            _writeBehind.MarkDirty();
+        }
+
+        var pending = new List<LoggedRating>();
+        await foreach (var logged in ratingLog.ReadUserAsync(Id, afterSequence: 0))
+        {
+            if (logged.Sequence <= S.BaseSequence)
+            {
+                // Inside the installed solution: only remembered, for seen-item exclusion.
+                if (!S.Rated.TryGetValue(logged.Item, out var seen) || seen.Sequence < logged.Sequence)
+                    S.Rated[logged.Item] = new RatedItem(logged.Value, logged.Sequence);
+            }
+            else
+            {
+                pending.Add(logged);
+            }
+        }
+        pending.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
+        foreach (var logged in pending) await ApplyAsync(logged.Item, logged.Value, logged.Sequence);
+    }
+}

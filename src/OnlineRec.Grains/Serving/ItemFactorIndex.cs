@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using OnlineRec.Core.Model;
+
+namespace OnlineRec.Grains.Serving;
+
+/// <summary>
+/// This silo's replica of every item's bias and latent vector, for top-K and similar-item scans without a grain call
+/// per item. Seeded from each installed model version and refreshed by item grains after every online step (locally
+/// at once, from other silos through <see cref="ItemUpdateBroadcaster"/>). Readers never lock: a scan may see a vector
+/// mid-update, which only blends two finite vectors, never a NaN.
+/// </summary>
+public sealed class ItemFactorIndex
+{
+    private readonly object _writeLock = new();
+    private volatile Table _table;
+
+    public ItemFactorIndex(int factors)
+    {
+        Factors = factors;
+        _table = new Table(new ConcurrentDictionary<string, int>(StringComparer.Ordinal), new string[256], new float[256], new float[256 * factors], 0, 0);
+    }
+
+    public int Factors { get; }
+
+    /// <summary>Items known to this replica.</summary>
+    public int Count => _table.Count;
+
+    /// <summary>Version of the model whose rows seeded the replica.</summary>
+    public int ModelVersion => _table.ModelVersion;
+
+    /// <summary>Replaces every row with an installed model's items (online updates then continue on top).</summary>
+    public void Load(MfModel model, int version)
+    {
+        if (model.Factors != Factors) throw new ArgumentException($"Model has k={model.Factors}, index expects {Factors}.");
+        var n = model.ItemCount;
+        var capacity = Math.Max(256, n * 2);
+        var index = new ConcurrentDictionary<string, int>(Environment.ProcessorCount, capacity, StringComparer.Ordinal);
+        var ids = new string[capacity];
+        for (var i = 0; i < n; i++)
+        {
+            ids[i] = model.Items[i];
+            index[ids[i]] = i;
+        }
+        var biases = new float[capacity];
+        var vectors = new float[capacity * Factors];
+        model.ItemBias.AsSpan(0, n).CopyTo(biases);
+        model.ItemFactors.AsSpan(0, n * Factors).CopyTo(vectors);
+        lock (_writeLock) _table = new Table(index, ids, biases, vectors, n, version);
+    }
+
+    /// <summary>
+    /// Sets one item's row, adding the item if new. Rows learned under an older model version than the replica's are
+    /// dropped (they would overwrite the newer solution); non-finite rows are ignored (grains never send them).
+    /// </summary>
+    public void Update(string item, float bias, ReadOnlySpan<float> vector, int modelVersion)
+    {
+        if (vector.Length != Factors || !float.IsFinite(bias) || !VectorMath.AllFinite(vector)) return;
+        lock (_writeLock)
+        {
+            var table = _table;
+            if (modelVersion < table.ModelVersion) return;
+            if (table.Index.TryGetValue(item, out var row))
+            {
+                vector.CopyTo(table.Vectors.AsSpan(row * Factors, Factors));
+                table.Biases[row] = bias;
+                return;
+            }
+            // New item: fill the row first, then make it visible (index entry, then count) to lock-free readers.
+            table = EnsureRoom(table);
+            row = table.Count;
+            table.Ids[row] = item;
+            vector.CopyTo(table.Vectors.AsSpan(row * Factors, Factors));
+            table.Biases[row] = bias;
+            table.Index[item] = row;
+            _table = table with { Count = row + 1 };
+        }
+    }
+
+    public bool TryGet(string item, out float bias, Span<float> vector)
+    {
+        var table = _table;
+        if (!table.Index.TryGetValue(item, out var row) || row >= table.Count)
+        {
+            bias = 0;
+            return false;
+        }
+        bias = table.Biases[row];
+        table.Vectors.AsSpan(row * Factors, Factors).CopyTo(vector);
+        return true;
+    }
+
+    /// <summary>
+    /// Top <paramref name="count"/> items by b_i + p·q_i (the user's μ + b_u shifts every score equally and is added by the
+    /// caller), skipping <paramref name="exclude"/>. A user without a vector ranks by item bias alone.
+    /// </summary>
+    public (string Item, float Score)[] TopK(ReadOnlySpan<float> userVector, int count, IReadOnlySet<string> exclude)
+    {
+        var table = _table;
+        var n = table.Count;
+        if (count <= 0 || n == 0) return [];
+        var excluded = ArrayPool<bool>.Shared.Rent(n);
+        try
+        {
+            Array.Clear(excluded, 0, n);
+            foreach (var item in exclude)
+                if (table.Index.TryGetValue(item, out var row) && row < n) excluded[row] = true;
+            var heap = new TopKHeap(Math.Min(count, n));
+            var useVector = userVector.Length == Factors;
+            var vectors = table.Vectors.AsSpan(0, n * Factors);
+            for (var i = 0; i < n; i++)
+            {
+                if (excluded[i]) continue;
+                var score = table.Biases[i];
+                if (useVector) score += VectorMath.Dot(userVector, vectors.Slice(i * Factors, Factors));
+                heap.Offer(i, score);
+            }
+            return heap.Drain(table.Ids);
+        }
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(excluded);
+        }
+    }
+
+    /// <summary>Items nearest to <paramref name="item"/> by cosine similarity of latent vectors; empty when unknown.</summary>
+    public (string Item, float Score)[] Similar(string item, int count)
+    {
+        var table = _table;
+        if (count <= 0 || !table.Index.TryGetValue(item, out var target) || target >= table.Count) return [];
+        var vectors = table.Vectors.AsSpan(0, table.Count * Factors);
+        var query = vectors.Slice(target * Factors, Factors);
+        var queryNorm = VectorMath.Norm(query);
+        if (queryNorm == 0) return [];
+        var heap = new TopKHeap(Math.Min(count, table.Count));
+        for (var i = 0; i < table.Count; i++)
+        {
+            if (i == target) continue;
+            var candidate = vectors.Slice(i * Factors, Factors);
+            var norm = VectorMath.Norm(candidate);
+            if (norm == 0) continue;
+            heap.Offer(i, VectorMath.Dot(query, candidate) / (queryNorm * norm));
+        }
+        return heap.Drain(table.Ids);
+    }
+
+    private Table EnsureRoom(Table table)
+    {
+        if (table.Count < table.Biases.Length) return table;
+        var capacity = table.Biases.Length * 2;
+        var ids = new string[capacity];
+        var biases = new float[capacity];
+        var vectors = new float[capacity * Factors];
+        table.Ids.AsSpan(0, table.Count).CopyTo(ids);
+        table.Biases.AsSpan(0, table.Count).CopyTo(biases);
+        table.Vectors.AsSpan(0, table.Count * Factors).CopyTo(vectors);
+        // Readers holding the old table keep scanning it; it stays valid, merely stale.
+        var grown = new Table(table.Index, ids, biases, vectors, table.Count, table.ModelVersion);
+        _table = grown;
+        return grown;
+    }
+
+    // Index is concurrent because lock-free readers look ids up while a writer adds; Ids/Biases/Vectors rows below
+    // Count are fully written before Count is published.
+    private sealed record Table(ConcurrentDictionary<string, int> Index, string[] Ids, float[] Biases, float[] Vectors, int Count, int ModelVersion);
+}

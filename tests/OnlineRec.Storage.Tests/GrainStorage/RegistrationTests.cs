@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using OnlineRec.Storage.GrainStorage;
+using Orleans;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace OnlineRec.Storage.Tests.GrainStorage;
+
+public sealed class RegistrationTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Named_provider_resolves_with_the_binary_serializer_by_default_and_works()
+    {
+        var services = new ServiceCollection().AddSerializer();
+        services.AddSqliteGrainStorage("ratings-store", o => o.Configure(options => options.DataDirectory = _dir.Path));
+        await using var provider = services.BuildServiceProvider();
+
+        var storage = provider.GetRequiredKeyedService<IGrainStorage>("ratings-store");
+        var state = new GrainState<UserFactorsState>(new UserFactorsState { LastAppliedSequence = 12 });
+        await storage.WriteStateAsync("factors", GrainId.Create("user", "x"), state);
+
+        Assert.IsType<SqliteGrainStorage>(storage);
+        Assert.Equal("1", state.ETag);
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "grainstate.db")));
+    }
+}
