@@ -5,6 +5,7 @@ using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
+using OnlineRec.Storage;
 
 namespace OnlineRec.Storage.Tests.GrainStorage;
 
@@ -28,5 +29,25 @@ public sealed class RegistrationTests : IDisposable
         Assert.IsType<SqliteGrainStorage>(storage);
         Assert.Equal("1", state.ETag);
         Assert.True(File.Exists(Path.Combine(_dir.Path, "grainstate.db")));
+    }
+}
+
+public sealed class RatingStorageRegistrationTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Log_and_model_store_resolve_as_singletons_on_the_configured_directory()
+    {
+        var services = new ServiceCollection().AddSqliteRatingStorage(o => o.DataDirectory = _dir.Path);
+        await using var provider = services.BuildServiceProvider();
+
+        var log = provider.GetRequiredService<OnlineRec.Storage.RatingLog.IRatingLog>();
+        Assert.Same(log, provider.GetRequiredService<OnlineRec.Storage.RatingLog.IRatingLog>());
+        await log.AppendAsync([new OnlineRec.Core.Model.RatingEvent("u", "i", 4, 0)]);
+        Assert.Null(await provider.GetRequiredService<OnlineRec.Storage.Models.IModelStore>().LoadLatestAsync());
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "ratings.db")));
     }
 }
