@@ -72,7 +72,7 @@ public sealed class UserGrain(
         await EnsureCurrentVersionAsync();
         var known = IsKnown;
         var offset = catalog.Current.GlobalMean + (known ? S.Bias : 0f);
-        var top = itemIndex.TopK(known ? S.Vector : ReadOnlySpan<float>.Empty, count, S.Rated.Keys.ToHashSet(StringComparer.Ordinal));
+        var top = itemIndex.TopK(known ? S.Vector : ReadOnlySpan<float>.Empty, count, S.Rated.Keys);
         var result = new ScoredItem[top.Length];
         for (var i = 0; i < top.Length; i++) result[i] = new ScoredItem(top[i].Item, _scale.Clamp(offset + top[i].Score));
         return result;

