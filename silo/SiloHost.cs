@@ -39,7 +39,8 @@ public static class SiloHost
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
-            silo.AddMemoryGrainStorage(GrainStorageNames.State); // replaced by the SQLite provider when it lands
+            var dataDirectory = configuration["Storage:DataDirectory"] ?? "data";
+            silo.AddSqliteGrainStorage(GrainStorageNames.State, o => o.DataDirectory = dataDirectory);
             silo.UseInMemoryReminderService();
             silo.AddOnlineRec(configuration);
         });

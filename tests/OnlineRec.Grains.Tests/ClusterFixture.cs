@@ -70,7 +70,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             siloBuilder.Services.AddSingleton(SharedLog);
             siloBuilder.Services.AddSingleton(SharedModels);
-            siloBuilder.AddMemoryGrainStorage(GrainStorageNames.State);
+            var dataDirectory = siloBuilder.Configuration["Storage:DataDirectory"]!;
+            siloBuilder.AddSqliteGrainStorage(GrainStorageNames.State, o => o.DataDirectory = dataDirectory);
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.AddOnlineRec(siloBuilder.Configuration);
         }
