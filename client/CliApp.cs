@@ -17,6 +17,6 @@ public static class CliApp
         ScoreCommand.Create(context),
         DemoCommand.Create(context),
         LoadCommand.Create(context),
-        EvaluateCommand.Create(),
+        EvaluateCommand.Create(context.Output, context.Errors),
     };
 }
