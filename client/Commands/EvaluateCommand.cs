@@ -68,7 +68,7 @@ public static class EvaluateCommand
             var scale = scaleText is null ? null : RatingScale.Parse(scaleText);
             var trainer = AlgorithmCatalog.Create(algo, settings);
             IFoldSource source = data is null
-                ? new SyntheticFoldSource(settings.Seed ?? 42, scale)
+                ? new SyntheticFoldSource(scale: scale) // fixed data seed: --seed varies the training, not the data
                 : new MovieLensFoldSource(data.FullName, scale);
             var foldNames = folds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (foldNames.Length == 0) throw new ArgumentException("--folds names no fold.");
