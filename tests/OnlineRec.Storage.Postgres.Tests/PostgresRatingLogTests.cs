@@ -150,6 +150,26 @@ public sealed class PostgresRatingLogTests
         Assert.Single(results, r => !r.WasDuplicate);
         Assert.All(results, r => Assert.Equal((1L, 30L), (r.FirstSequence, r.LastSequence)));
         Assert.Equal(30, await siloA.CountAsync());
+        // Retries that wrote their rows before learning they were duplicates left nothing behind.
+        Assert.Equal(30L, await db.ScalarAsync<long>($"SELECT count(*) FROM {db.Options.Schema}.rating_rows;"));
+    }
+
+    [PostgresFact]
+    public async Task Rows_written_for_a_retry_that_lost_the_race_to_another_silo_are_dropped_under_the_lock()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var log = new PostgresRatingLog(db.Options);
+        var original = await log.AppendAsync(SyntheticRatings.Batch(2), "raced");
+        // What a silo that checked the key before the other silo committed has done by the time it gets the lock.
+        var schema = db.Options.Schema;
+        await db.ExecuteAsync($"INSERT INTO {schema}.rating_rows VALUES (9999, 0, 'u', 'i', 3, 0), (9999, 1, 'u', 'j', 4, 0);");
+
+        var row = await db.ScalarAsync<string>(
+            $"SELECT r::text FROM {schema}.commit_rating_batches(ARRAY[9999]::bigint[], ARRAY[2], ARRAY['raced'], ARRAY[7.0], 0, 0, now()) r;");
+
+        Assert.Equal($"({original.FirstSequence},{original.LastSequence},t)", row);
+        Assert.Equal(0L, await db.ScalarAsync<long>($"SELECT count(*) FROM {schema}.rating_rows WHERE batch_id = 9999;"));
+        Assert.Equal(2, await log.CountAsync());
     }
 
     [PostgresFact]

@@ -8,13 +8,16 @@ namespace OnlineRec.Storage.Postgres.RatingLog;
 /// <summary>
 /// <see cref="IRatingLog"/> on PostgreSQL, shared by every silo of a cluster. Appends go through an in-process
 /// group-commit writer (<see cref="AppendGroupWriter"/>) into one transaction per group: binary COPY of the ratings,
-/// idempotency keys and running totals, committed with <c>synchronous_commit = on</c> before any caller is answered.
+/// then, under the log lock, sequence ranges, idempotency keys and running totals, committed with
+/// <c>synchronous_commit = on</c> before any caller is answered (<see cref="AppendTransaction"/>).
 /// <list type="bullet">
 /// <item>Sequences: contiguous within a batch and, across all silos, committed in order: a reader never sees a gap
 /// that fills later (<see cref="AppendTransaction"/> explains how and what it costs).</item>
 /// <item>Exactly-once retries: the key is the primary key of <c>idempotency_keys</c>, looked up under the log lock,
 /// so a batch retried to any silo, even concurrently, is stored once and every caller gets its original sequences.</item>
-/// <item>Reads use pooled connections and never wait for the writer; range reads page by sequence.</item>
+/// <item>Reads use pooled connections and never wait for the writer; range reads page by sequence. A rating's
+/// sequence is its batch's first sequence plus its position in the batch (the rows are written before the
+/// sequences are known).</item>
 /// </list>
 /// The schema must exist: run <see cref="Schema.PostgresSchema.MigrateAsync(PostgresStorageOptions, bool, CancellationToken)"/> first.
 /// </summary>
@@ -70,26 +73,31 @@ public sealed class PostgresRatingLog : IRatingLog
     public async IAsyncEnumerable<LoggedRating> ReadRangeAsync(long afterSequence, long upToSequence,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // Keyset pages, each its own short statement: a retrain streaming millions of rows never holds one snapshot
-        // (and with it vacuum) for the whole scan. Committed sequences are a gap-free prefix, so pages miss nothing.
-        var cursor = afterSequence;
+        // Windows of ReadPageSize sequences, each its own short statement: a retrain streaming millions of rows never
+        // holds one snapshot (and with it vacuum) for the whole scan. Committed sequences are a gap-free prefix, so a
+        // window that comes back short has reached the end of the log.
+        var cursor = Math.Max(afterSequence, 0);
         while (cursor < upToSequence)
         {
-            var rowsInPage = 0;
+            var windowEnd = upToSequence - cursor > _options.ReadPageSize ? cursor + _options.ReadPageSize : upToSequence;
+            var rows = 0L;
             await using var command = _dataSource.CreateCommand("""
-                SELECT seq, user_id, item_id, value, ts FROM ratings
-                WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3;
+                SELECT b.first_seq + r.ord, r.user_id, r.item_id, r.value, r.ts
+                FROM rating_batches b
+                JOIN rating_rows r ON r.batch_id = b.batch_id AND r.ord >= $1 + 1 - b.first_seq AND r.ord <= $2 - b.first_seq
+                WHERE b.first_seq >= coalesce((SELECT max(first_seq) FROM rating_batches WHERE first_seq <= $1 + 1), 1)
+                  AND b.first_seq <= $2
+                ORDER BY b.first_seq, r.ord;
                 """);
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = cursor });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upToSequence });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.ReadPageSize });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = windowEnd });
             await foreach (var rating in ReadAsync(command, cancellationToken).ConfigureAwait(false))
             {
-                rowsInPage++;
-                cursor = rating.Sequence;
+                rows++;
                 yield return rating;
             }
-            if (rowsInPage < _options.ReadPageSize) yield break;
+            if (rows < windowEnd - cursor) yield break;
+            cursor = windowEnd;
         }
     }
 
@@ -97,7 +105,10 @@ public sealed class PostgresRatingLog : IRatingLog
     {
         ArgumentNullException.ThrowIfNull(user);
         return ReadByKeyAsync("""
-            SELECT seq, user_id, item_id, value, ts FROM ratings WHERE user_id = $1 AND seq > $2 ORDER BY seq;
+            SELECT b.first_seq + r.ord AS seq, r.user_id, r.item_id, r.value, r.ts
+            FROM rating_rows r JOIN rating_batches b ON b.batch_id = r.batch_id
+            WHERE r.user_id = $1 AND b.first_seq + r.ord > $2
+            ORDER BY seq;
             """, user, afterSequence, cancellationToken);
     }
 
@@ -105,7 +116,10 @@ public sealed class PostgresRatingLog : IRatingLog
     {
         ArgumentNullException.ThrowIfNull(item);
         return ReadByKeyAsync("""
-            SELECT seq, user_id, item_id, value, ts FROM ratings WHERE item_id = $1 AND seq > $2 ORDER BY seq;
+            SELECT b.first_seq + r.ord AS seq, r.user_id, r.item_id, r.value, r.ts
+            FROM rating_rows r JOIN rating_batches b ON b.batch_id = r.batch_id
+            WHERE r.item_id = $1 AND b.first_seq + r.ord > $2
+            ORDER BY seq;
             """, item, afterSequence, cancellationToken);
     }
 
