@@ -16,7 +16,8 @@ public static class EvaluateCommand
     /// <summary>Exit code when the data cannot be read (missing file, bad line) or the options are unusable.</summary>
     public const int DataError = 2;
 
-    public static Command Create()
+    /// <summary>The command; output and errors go to the given consoles (stdout/stderr when null).</summary>
+    public static Command Create(IAnsiConsole? output = null, IAnsiConsole? errors = null)
     {
         var data = new Option<DirectoryInfo?>("--data") { Description = "Directory with MovieLens 100K files (u1.base, u1.test, ...). Omit to use built-in synthetic data." };
         var folds = new Option<string>("--folds") { Description = "Comma-separated folds.", DefaultValueFactory = _ => "u1,u2,u3,u4,u5" };
@@ -52,52 +53,54 @@ public static class EvaluateCommand
                 Samples = parse.GetValue(samples),
                 BurnIn = parse.GetValue(burnIn),
             };
-            return Run(parse.GetValue(data), parse.GetValue(folds)!, parse.GetValue(algo)!, parse.GetValue(json),
+            var console = output ?? AnsiConsole.Console;
+            var errorConsole = errors ?? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            return Run(console, errorConsole, parse.GetValue(data), parse.GetValue(folds)!, parse.GetValue(algo)!, parse.GetValue(json),
                 parse.GetValue(scale), settings);
         });
         return command;
     }
 
-    private static int Run(DirectoryInfo? data, string folds, string algo, FileInfo? json, string? scaleText, AlgorithmSettings settings)
+    private static int Run(IAnsiConsole console, IAnsiConsole errors, DirectoryInfo? data, string folds, string algo, FileInfo? json, string? scaleText, AlgorithmSettings settings)
     {
         try
         {
             var scale = scaleText is null ? null : RatingScale.Parse(scaleText);
             var trainer = AlgorithmCatalog.Create(algo, settings);
             IFoldSource source = data is null
-                ? new SyntheticFoldSource(settings.Seed ?? 42, scale)
+                ? new SyntheticFoldSource(scale: scale) // fixed data seed: --seed varies the training, not the data
                 : new MovieLensFoldSource(data.FullName, scale);
             var foldNames = folds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (foldNames.Length == 0) throw new ArgumentException("--folds names no fold.");
 
-            AnsiConsole.MarkupLineInterpolated($"[bold]{algo}[/] on {source.Description}");
-            AnsiConsole.MarkupLineInterpolated($"[grey]{AlgorithmCatalog.Describe(trainer)}[/]");
+            console.MarkupLineInterpolated($"[bold]{algo}[/] on {source.Description}");
+            console.MarkupLineInterpolated($"[grey]{AlgorithmCatalog.Describe(trainer)}[/]");
             foreach (var ignored in AlgorithmCatalog.Ignored(algo, settings))
-                AnsiConsole.MarkupLineInterpolated($"[yellow]note:[/] {ignored} does not apply to {algo} and is ignored");
+                console.MarkupLineInterpolated($"[yellow]note:[/] {ignored} does not apply to {algo} and is ignored");
 
             var report = EvaluationRunner.Run(source, foldNames, trainer, fold =>
-                AnsiConsole.MarkupLineInterpolated($"  {fold.Fold}: RMSE {fold.Rmse:F4}  MAE {fold.Mae:F4}  ({fold.TrainSeconds:F2} s)"));
-            AnsiConsole.Write(ResultsTable(report));
+                console.MarkupLineInterpolated($"  {fold.Fold}: RMSE {fold.Rmse:F4}  MAE {fold.Mae:F4}  ({fold.TrainSeconds:F2} s)"));
+            console.Write(ResultsTable(report));
 
             if (json is not null)
             {
                 File.WriteAllText(json.FullName, report.ToJson() + Environment.NewLine);
-                AnsiConsole.MarkupLineInterpolated($"[grey]wrote {json.FullName}[/]");
+                console.MarkupLineInterpolated($"[grey]wrote {json.FullName}[/]");
             }
             return 0;
         }
         catch (DataFormatException e)
         {
             // Already names file and line: "u1.base:17: expected 4 tab-separated fields, found 3".
-            return Fail($"bad data: {e.Message}");
+            return Fail(errors, $"bad data: {e.Message}");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return Fail(e.Message);
+            return Fail(errors, e.Message);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or TrainingDivergedException)
         {
-            return Fail(e.Message);
+            return Fail(errors, e.Message);
         }
     }
 
@@ -118,10 +121,9 @@ public static class EvaluateCommand
         return table;
     }
 
-    private static int Fail(string message)
+    private static int Fail(IAnsiConsole errors, string message)
     {
-        var error = new Spectre.Console.AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) };
-        AnsiConsole.Create(error).MarkupLineInterpolated($"[red]error:[/] {message}");
+        errors.MarkupLineInterpolated($"[red]error:[/] {message}");
         return DataError;
     }
 }

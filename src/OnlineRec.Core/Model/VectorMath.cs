@@ -40,8 +40,20 @@ public static class VectorMath
     /// <summary>True when every element is finite (no NaN, no ±∞).</summary>
     public static bool AllFinite(ReadOnlySpan<float> a)
     {
-        foreach (var x in a)
-            if (!float.IsFinite(x)) return false;
+        ref var ra = ref MemoryMarshal.GetReference(a);
+        var n = a.Length;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            // NaN and ±∞ are exactly the floats whose exponent bits are all ones; OR the per-lane verdicts, test once.
+            var exponent = Vector256.Create(0x7F800000u);
+            var nonFinite = Vector256<uint>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+                nonFinite |= Vector256.Equals(Vector256.LoadUnsafe(ref ra, (nuint)i).AsUInt32() & exponent, exponent);
+            if (nonFinite != Vector256<uint>.Zero) return false;
+        }
+        for (; i < n; i++)
+            if (!float.IsFinite(Unsafe.Add(ref ra, i))) return false;
         return true;
     }
 

@@ -125,24 +125,51 @@ public static class SgdKernel
         error = rating - (globalMean + userBias + itemBias + VectorMath.Dot(p, q));
         if (!float.IsFinite(error) || !parameters.IsValid || p.Length != q.Length) return false;
 
-        var k = p.Length;
-        float[]? rented = null;
-        var scratch = k <= 512 ? stackalloc float[2 * k] : (rented = new float[2 * k]);
-        var newP = scratch[..k];
-        var newQ = scratch[k..];
-        p.CopyTo(newP);
-        q.CopyTo(newQ);
-        var eta = parameters.LearningRate;
         var newBu = StepBias(userBias, error, parameters);
         var newBi = StepBias(itemBias, error, parameters);
-        ApplyError(newP, newQ, error, eta, parameters.FactorRegularization);
-        if (!float.IsFinite(newBu) || !float.IsFinite(newBi) || !VectorMath.AllFinite(scratch)) return false;
+        if (!float.IsFinite(newBu) || !float.IsFinite(newBi)) return false;
+        // Check first, then write: the check evaluates exactly the arithmetic of ApplyError without storing, so
+        // "finite here" means "finite when applied" — no scratch copy of the vectors is needed.
+        if (!UpdateStaysFinite(p, q, error, parameters.LearningRate, parameters.FactorRegularization)) return false;
 
         userBias = newBu;
         itemBias = newBi;
-        newP.CopyTo(p);
-        newQ.CopyTo(q);
-        _ = rented;
+        ApplyError(p, q, error, parameters.LearningRate, parameters.FactorRegularization);
+        return true;
+    }
+
+    /// <summary>True when every value <see cref="ApplyError"/> would write is finite (same operations, no stores).</summary>
+    private static bool UpdateStaysFinite(ReadOnlySpan<float> w, ReadOnlySpan<float> h, float error, float learningRate, float regularization)
+    {
+        ref var rw = ref MemoryMarshal.GetReference(w);
+        ref var rh = ref MemoryMarshal.GetReference(h);
+        var n = w.Length;
+        var i = 0;
+        var decay = 1f - learningRate * regularization;
+        var scaledError = learningRate * error;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vDecay = Vector256.Create(decay);
+            var vErr = Vector256.Create(scaledError);
+            var exponent = Vector256.Create(0x7F800000u);
+            var nonFinite = Vector256<uint>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var wOld = Vector256.LoadUnsafe(ref rw, (nuint)i);
+                var hOld = Vector256.LoadUnsafe(ref rh, (nuint)i);
+                var wNew = Vector256.FusedMultiplyAdd(vErr, hOld, wOld * vDecay).AsUInt32() & exponent;
+                var hNew = Vector256.FusedMultiplyAdd(vErr, wOld, hOld * vDecay).AsUInt32() & exponent;
+                nonFinite |= Vector256.Equals(wNew, exponent) | Vector256.Equals(hNew, exponent);
+            }
+            if (nonFinite != Vector256<uint>.Zero) return false;
+        }
+        for (; i < n; i++)
+        {
+            var wOld = Unsafe.Add(ref rw, i);
+            var hOld = Unsafe.Add(ref rh, i);
+            if (!float.IsFinite(MathF.FusedMultiplyAdd(scaledError, hOld, wOld * decay))
+                || !float.IsFinite(MathF.FusedMultiplyAdd(scaledError, wOld, hOld * decay))) return false;
+        }
         return true;
     }
 }

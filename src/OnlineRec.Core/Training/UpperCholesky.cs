@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using OnlineRec.Core.Model;
 
 namespace OnlineRec.Core.Training;
@@ -16,24 +19,49 @@ internal static class UpperCholesky
     /// </summary>
     public static bool TryFactor(Span<float> a, int n, int stride)
     {
+        if (a.Length < n * stride) throw new ArgumentException("Matrix buffer too small.", nameof(a));
+        // Whole-vector updates need zero padding up to the stride and a stride that is a whole number of vectors.
+        var aligned = Vector256.IsHardwareAccelerated && stride % Vector256<float>.Count == 0;
         for (var j = 0; j < n; j++)
         {
-            var rowJ = a.Slice(j * stride, n);
+            var rowJ = a.Slice(j * stride, stride);
             var pivot = rowJ[j];
             if (!(pivot > 0f) || !float.IsFinite(pivot)) return false;
             var diagonal = MathF.Sqrt(pivot);
             rowJ[j] = diagonal;
             var inverse = 1f / diagonal;
-            var tail = rowJ[(j + 1)..];
-            for (var c = 0; c < tail.Length; c++) tail[c] *= inverse;
+            for (var c = j + 1; c < n; c++) rowJ[c] *= inverse;
             // Outer-product update of the trailing block: A[i, i..] −= U[j, i]·U[j, i..] for i > j.
             for (var i = j + 1; i < n; i++)
             {
                 var uji = rowJ[i];
-                if (uji != 0f) DenseKernels.AddScaled(a.Slice(i * stride + i, n - i), -uji, rowJ[i..]);
+                if (uji == 0f) continue;
+                if (aligned)
+                {
+                    // From the vector boundary at or below the diagonal: the extra entries left of i are lower-triangle
+                    // scratch that is never read, and the padding right of n stays zero because U[j]'s padding is zero.
+                    var from = i & ~(Vector256<float>.Count - 1);
+                    SubtractScaledVectors(a.Slice(i * stride + from, stride - from), uji, rowJ[from..]);
+                }
+                else
+                {
+                    DenseKernels.AddScaled(a.Slice(i * stride + i, n - i), -uji, rowJ[i..n]);
+                }
             }
         }
         return true;
+    }
+
+    // y −= α·x over whole vectors (length a multiple of the vector width).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SubtractScaledVectors(Span<float> y, float alpha, ReadOnlySpan<float> x)
+    {
+        ref var ry = ref MemoryMarshal.GetReference(y);
+        ref var rx = ref MemoryMarshal.GetReference(x);
+        var negated = Vector256.Create(-alpha);
+        for (var c = 0; c < y.Length; c += Vector256<float>.Count)
+            Vector256.FusedMultiplyAdd(negated, Vector256.LoadUnsafe(ref rx, (nuint)c), Vector256.LoadUnsafe(ref ry, (nuint)c))
+                .StoreUnsafe(ref ry, (nuint)c);
     }
 
     /// <summary>Solves Uᵀy = b in place (b becomes y). Column-oriented so each step is a contiguous axpy.</summary>

@@ -18,10 +18,10 @@ public sealed class ReconcilerOptions
     public int? Iterations { get; set; }
 
     /// <summary>
-    /// λ on factors for ALS (scaled per row by √n). 1.6 was best for k = 64 on MovieLens 100K fold u1
-    /// (0.9237 test RMSE vs 0.958 at 0.5 and 0.953 at 3; `evaluate --algo als -k 64 --lambda …`).
+    /// λ on factors for ALS (scaled per row by √n); null = the trainer's default, tuned on MovieLens 100K
+    /// (see BENCHMARKS.md, "Accuracy on MovieLens 100K").
     /// </summary>
-    public float? Regularization { get; set; } = 1.6f;
+    public float? Regularization { get; set; }
 
     /// <summary>λ on biases for ALS; null = the trainer's tuned default.</summary>
     public float? BiasRegularization { get; set; }

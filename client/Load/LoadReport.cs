@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OnlineRec.Client.Load;
+
+/// <summary>One row of a load run's output (a table row, and an element of the --json array). Times in milliseconds.</summary>
+public sealed record LoadReport
+{
+    public required string Scenario { get; init; }
+    public required string Via { get; init; }
+    public required int Concurrency { get; init; }
+    public long Requests { get; init; }
+    public long Errors { get; init; }
+    public double Seconds { get; init; }
+
+    /// <summary>Requests per second (queries) or batches per second (ingest).</summary>
+    public double Throughput { get; init; }
+
+    public double? P50Ms { get; init; }
+    public double? P90Ms { get; init; }
+    public double? P99Ms { get; init; }
+    public double? MaxMs { get; init; }
+    public double? MeanMs { get; init; }
+
+    // Ingest only.
+    public long? Ratings { get; init; }
+    public int? BatchSize { get; init; }
+
+    /// <summary>Ratings acknowledged (durably logged) per second, first send to last acknowledgement.</summary>
+    public double? AckedRatingsPerSecond { get; init; }
+
+    /// <summary>First send until every rating was applied by its grains; null when that was not observed in time.</summary>
+    public double? LearnedSeconds { get; init; }
+
+    public double? LearnedRatingsPerSecond { get; init; }
+
+    /// <summary>Last acknowledgement until learned: how long the stream took to drain.</summary>
+    public double? DrainSeconds { get; init; }
+
+    public string? Note { get; init; }
+
+    public static string ToJson(IReadOnlyList<LoadReport> reports) => JsonSerializer.Serialize(reports.ToArray(), LoadJsonContext.Default.LoadReportArray);
+
+    public static double Milliseconds(long nanoseconds) => nanoseconds / 1e6;
+
+    /// <summary>A query scenario's row from its closed-loop result.</summary>
+    public static LoadReport ForQueries(string scenario, string via, int concurrency, QueryRunResult run) => new()
+    {
+        Scenario = scenario,
+        Via = via,
+        Concurrency = concurrency,
+        Requests = run.Requests,
+        Errors = run.Errors,
+        Seconds = run.Elapsed.TotalSeconds,
+        Throughput = run.Throughput,
+        P50Ms = Milliseconds(run.Latency.ValueAtPercentile(50)),
+        P90Ms = Milliseconds(run.Latency.ValueAtPercentile(90)),
+        P99Ms = Milliseconds(run.Latency.ValueAtPercentile(99)),
+        MaxMs = Milliseconds(run.Latency.Max),
+        MeanMs = run.Latency.Mean / 1e6,
+        Note = run.FirstError is null ? null : $"first error: {run.FirstError}",
+    };
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(LoadReport[]))]
+internal sealed partial class LoadJsonContext : JsonSerializerContext;

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OnlineRec.Core.Data;
+using OnlineRec.Core.Model;
+
+namespace OnlineRec.Client.Tests;
+
+/// <summary>
+/// The CLI against the real silo host in this process: ingest a file, predict, score a held-out file, retrain,
+/// score again, re-ingest (stored once), and a tiny bounded load run through the .NET client.
+/// </summary>
+public sealed partial class EndToEndTests(InProcessSilo silo) : IClassFixture<InProcessSilo>, IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task Ingest_predict_score_retrain_score_on_a_running_silo()
+    {
+        var data = SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 150, Items = 80, Ratings = 5_000, Seed = 3 });
+        var split = RatingSplits.RandomFraction(data.Events, 0.1, seed: 4);
+        var train = _files.Write("synthetic.base", TabSeparated(split.Train));
+        var test = _files.Write("synthetic.test", TabSeparated(split.Test));
+
+        var loggedBefore = await RatingsLoggedAsync(); // the class's other test may have run first on this silo
+
+        var ingest = new TestConsole();
+        Assert.Equal(ExitCodes.Ok, await ingest.RunAsync("ingest", train, "--url", silo.Url, "--batch-size", "1000", "--parallel", "3"));
+        Assert.Matches(new Regex($@"accepted\s+{split.Train.Length:N0} ratings"), ingest.Output);
+
+        var predict = new TestConsole();
+        Assert.Equal(ExitCodes.Ok, await predict.RunAsync("predict", split.Test[0].User, split.Test[0].Item, "--url", silo.Url));
+        Assert.Matches(new Regex(@": \d\.\d{3} \(model v\d+\)"), predict.Output);
+
+        var online = await ScoreAsync(test);
+
+        var retrain = new TestConsole();
+        Assert.Equal(ExitCodes.Ok, await retrain.RunAsync("retrain", "--wait", "--url", silo.Url));
+        Assert.Matches(new Regex(@"model version \d+ installed"), retrain.Output);
+        Assert.Matches(new Regex($@"ratings\s+│\s+{loggedBefore + split.Train.Length:N0}"), retrain.Output);
+
+        var retrained = await ScoreAsync(test);
+        Assert.True(retrained < online, $"RMSE after the retrain ({retrained:F4}) should beat online SGD alone ({online:F4})");
+
+        // The same file again: every batch is recognised by its key, nothing is stored twice.
+        var again = new TestConsole();
+        Assert.Equal(ExitCodes.Ok, await again.RunAsync("ingest", train, "--url", silo.Url, "--batch-size", "1000"));
+        Assert.Matches(new Regex(@"accepted\s+0 ratings"), again.Output);
+        Assert.Equal(loggedBefore + split.Train.Length, await RatingsLoggedAsync());
+
+        var recommend = new TestConsole();
+        Assert.Equal(ExitCodes.Ok, await recommend.RunAsync("recommend", split.Train[0].User, "-k", "3", "--url", silo.Url));
+        Assert.Equal(3, recommend.Output.Split('\n').Count(l => Regex.IsMatch(l, @"│\s+[123]\s+│")));
+    }
+
+    [Fact]
+    public async Task A_bounded_load_run_through_the_dotnet_client_sees_its_ratings_learned()
+    {
+        var json = Path.Combine(_files.Directory, "load.json");
+        var console = new TestConsole();
+
+        var exit = await console.RunAsync("load", "--url", silo.Url, "--via", "client", "--gateway-port", silo.GatewayPort.ToString(),
+            "--scenario", "ingest,predict,recommend", "-c", "2", "--ratings", "2000", "--users", "100", "--items", "60", "--batch-size", "500",
+            "--id-prefix", "load-test-", "--duration", "0.5", "--warmup", "0.1", "--drain-timeout", "60", "--json", json);
+
+        Assert.True(exit == ExitCodes.Ok, console.Output + console.Errors);
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        var rows = report.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["ingest", "predict", "recommend (top-10)"], rows.Select(r => r.GetProperty("scenario").GetString()));
+        var ingest = rows[0];
+        Assert.Equal(2000, ingest.GetProperty("ratings").GetInt64());
+        Assert.True(ingest.TryGetProperty("learnedSeconds", out var learned) && learned.GetDouble() > 0, ingest.ToString());
+        Assert.All(rows.Skip(1), r =>
+        {
+            Assert.True(r.GetProperty("requests").GetInt64() > 0);
+            Assert.Equal(0, r.GetProperty("errors").GetInt64());
+            Assert.True(r.GetProperty("p99Ms").GetDouble() >= r.GetProperty("p50Ms").GetDouble());
+        });
+    }
+
+    private async Task<double> ScoreAsync(string testFile)
+    {
+        var score = new TestConsole();
+        Assert.Equal(ExitCodes.Ok, await score.RunAsync("score", testFile, "--url", silo.Url, "--batch-size", "200"));
+        var match = RmsePattern().Match(score.Output);
+        Assert.True(match.Success, score.Output);
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    private async Task<long> RatingsLoggedAsync()
+    {
+        var stats = new TestConsole();
+        Assert.Equal(ExitCodes.Ok, await stats.RunAsync("stats", "--url", silo.Url));
+        var match = Regex.Match(stats.Output, @"ratings logged\s+│\s+([0-9,]+)");
+        Assert.True(match.Success, stats.Output);
+        return long.Parse(match.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+    }
+
+    private static string TabSeparated(IEnumerable<RatingEvent> events)
+    {
+        var text = new StringBuilder();
+        foreach (var e in events)
+            text.Append(CultureInfo.InvariantCulture, $"{e.User}\t{e.Item}\t{e.Value}\t{e.Timestamp}\n");
+        return text.ToString();
+    }
+
+    [GeneratedRegex(@"RMSE\s+([0-9.]+)")]
+    private static partial Regex RmsePattern();
+}

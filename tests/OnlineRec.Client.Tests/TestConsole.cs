@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace OnlineRec.Client.Tests;
+
+/// <summary>Runs the CLI in-process on string-backed consoles (no colours, no live displays) and captures what it printed.</summary>
+public sealed class TestConsole
+{
+    private readonly StringWriter _output = new();
+    private readonly StringWriter _errors = new();
+
+    public TestConsole(Func<HttpMessageHandler>? httpHandler = null)
+    {
+        Context = new CliContext(Plain(_output), Plain(_errors), httpHandler);
+    }
+
+    public CliContext Context { get; }
+    public string Output => _output.ToString();
+    public string Errors => _errors.ToString();
+
+    public static ParseResult Parse(params string[] args) =>
+        CliApp.CreateRoot(new TestConsole().Context).Parse(args);
+
+    public async Task<int> RunAsync(params string[] args)
+    {
+        var configuration = new InvocationConfiguration { Output = _output, Error = _errors };
+        return await CliApp.CreateRoot(Context).Parse(args).InvokeAsync(configuration);
+    }
+
+    private static IAnsiConsole Plain(TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 200;
+        return console;
+    }
+}
