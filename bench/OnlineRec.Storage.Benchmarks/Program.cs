@@ -6,6 +6,8 @@ using OnlineRec.Storage.RatingLog;
 using OnlineRec.Storage.Sqlite;
 
 // Usage: dotnet run -c Release --project bench/OnlineRec.Storage.Benchmarks -- [append|read|model|all] [--ratings N] [--durability full|normal]
+//        dotnet run -c Release --project bench/OnlineRec.Storage.Benchmarks -- postgres [--ratings N] [--pg <connection string>]
+//        (postgres: the connection string defaults to $ONLINEREC_TEST_POSTGRES, see .ci/postgres-setup.sh)
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var totalRatings = int.Parse(Option("--ratings") ?? "400000", CultureInfo.InvariantCulture);
 var durability = (Option("--durability") ?? "full") == "normal" ? SqliteDurability.Normal : SqliteDurability.Full;
@@ -21,6 +23,9 @@ try
                 await AppendBenchmark.RunAsync(Dir($"append-{batchSize}-{appenders}"), durability, indexChunk, batchSize, appenders, totalRatings);
     if (mode is "read" or "all") await ReadBenchmark.RunAsync(Dir("read"), totalRatings);
     if (mode is "model" or "all") await ModelBenchmark.RunAsync(Dir("model"));
+    if (mode is "postgres")
+        await PostgresBenchmarks.RunAsync(Option("--pg") ?? Environment.GetEnvironmentVariable("ONLINEREC_TEST_POSTGRES")
+            ?? throw new ArgumentException("Give --pg <connection string> or set ONLINEREC_TEST_POSTGRES."), totalRatings);
 }
 finally
 {
