@@ -66,7 +66,7 @@ public sealed partial class EndToEndTests(InProcessSilo silo) : IClassFixture<In
             "--scenario", "ingest,predict,recommend", "-c", "2", "--ratings", "2000", "--users", "100", "--items", "60", "--batch-size", "500",
             "--id-prefix", "load-test-", "--duration", "0.5", "--warmup", "0.1", "--drain-timeout", "60", "--json", json);
 
-        Assert.True(exit == ExitCodes.Ok, console.Output + console.Errors);
+        Assert.True(exit == ExitCodes.Ok, console.Output + console.Errors + silo.Logs);
         using var report = JsonDocument.Parse(File.ReadAllText(json));
         var rows = report.RootElement.EnumerateArray().ToList();
         Assert.Equal(["ingest", "predict", "recommend (top-10)"], rows.Select(r => r.GetProperty("scenario").GetString()));
@@ -79,6 +79,25 @@ public sealed partial class EndToEndTests(InProcessSilo silo) : IClassFixture<In
             Assert.Equal(0, r.GetProperty("errors").GetInt64());
             Assert.True(r.GetProperty("p99Ms").GetDouble() >= r.GetProperty("p50Ms").GetDouble());
         });
+    }
+
+    [Fact]
+    public async Task Demo_streams_scores_and_retrains_with_held_out_rmse_falling()
+    {
+        var console = new TestConsole();
+
+        var exit = await console.RunAsync("demo", "--url", silo.Url, "--ratings", "3000", "--users", "100", "--items", "60", "--rate", "0",
+            "--batch-size", "500", "--eval-every", "1000", "--retrain-every", "0", "--id-prefix", "e2e-demo-");
+
+        Assert.True(exit == ExitCodes.Ok, console.Output + console.Errors + silo.Logs);
+        var match = Regex.Match(console.Output, @"Final held-out RMSE ([0-9.]+) \(noise floor ([0-9.]+), first row ([0-9.]+)\)");
+        Assert.True(match.Success, console.Output);
+        var (final, floor, first) = (Parse(match.Groups[1]), Parse(match.Groups[2]), Parse(match.Groups[3]));
+        Assert.True(final < first, $"held-out RMSE should fall: first {first:F4}, final {final:F4}");
+        Assert.True(final >= floor * 0.8, $"final {final:F4} implausibly far below the noise floor {floor:F4}");
+        Assert.Contains("final retrain: v", console.Output);
+
+        static double Parse(Group g) => double.Parse(g.Value, CultureInfo.InvariantCulture);
     }
 
     private async Task<double> ScoreAsync(string testFile)

@@ -18,6 +18,9 @@ public sealed class InProcessSilo : IAsyncLifetime
     public string Url { get; private set; } = "";
     public int GatewayPort { get; private set; }
 
+    /// <summary>What the silo logged at Warning and above; put it in assertion messages.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         var httpPort = FreePort();
@@ -33,8 +36,26 @@ public sealed class InProcessSilo : IAsyncLifetime
             "--retrain-period", "00:00:00",
             "--Model:ModelPollInterval", "00:00:00.200",
             "--Logging:LogLevel:Default", "Warning",
-        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        ], builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddProvider(Logs);
+        });
         await _app.StartAsync();
+        await WarmUpAsync();
+    }
+
+    /// <summary>
+    /// Touches the reconciler (and through it the rating log, model store and grain storage) once before any test
+    /// runs. Without it, a test whose first request activated dozens of user grains at once on the fresh silo stalled
+    /// the whole process for ~30 s in about 1 run in 8 (thread-pool timers 27 s late, "message expired before
+    /// placement could complete"); with it, 15 of 15 runs were clean. Suspected: the lazily built SQLite singletons
+    /// (the rating log's constructor blocks on async work) raced by the activation burst.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
+        (await http.GetAsync("/model")).EnsureSuccessStatusCode();
     }
 
     public async Task DisposeAsync()
