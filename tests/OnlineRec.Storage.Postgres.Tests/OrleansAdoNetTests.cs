@@ -73,6 +73,17 @@ public sealed class OrleansAdoNetTests
             Assert.Equal(2L, await db.ScalarAsync<long>(
                 $"SELECT count(*) FROM {db.Options.OrleansSchema}.OrleansMembershipTable WHERE DeploymentId = '{clusterId}' AND Status = 3;"));
 
+            // The table says both are active; silo A's own membership view catches up on its next refresh. Place
+            // grains only once A can see B, or every grain lands on A.
+            var membership = siloA.Services.GetRequiredService<IClusterMembershipService>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) < 2)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "silo A never saw silo B as active");
+                await membership.Refresh();
+                await Task.Delay(200);
+            }
+
             var factory = siloA.Services.GetRequiredService<IGrainFactory>();
             var hosts = new HashSet<string>();
             foreach (var id in grains)
