@@ -34,19 +34,4 @@ public sealed class ClosedLoopRunnerTests
         Assert.Equal(60, result.Requests);
         Assert.Equal("boom", result.FirstError);
     }
-
-    [Fact]
-    public async Task Each_worker_gets_its_own_random_so_workers_ask_different_things()
-    {
-        var budget = new LoadBudget { Duration = TimeSpan.FromMinutes(5), Warmup = TimeSpan.Zero, Requests = 400 };
-        var seen = new System.Collections.Concurrent.ConcurrentDictionary<Random, byte>();
-
-        await ClosedLoopRunner.RunAsync(4, budget, async (random, _) =>
-        {
-            seen.TryAdd(random, 0);
-            await Task.Yield();
-        });
-
-        Assert.Equal(4, seen.Count);
-    }
 }
