@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using OnlineRec.Storage.Postgres.Schema;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Placement;
 using Orleans.Runtime;
 
 namespace OnlineRec.Storage.Postgres.Tests;
@@ -27,6 +28,9 @@ public sealed class ProbeState
     [Id(0)] public int Count { get; set; }
 }
 
+// Random placement: the test spreads grains over both silos on purpose; the default (resource-optimised) placement
+// keeps activations local until it has the other silo's load statistics.
+[RandomPlacement]
 public sealed class PostgresProbeGrain([PersistentState("probe", OrleansAdoNetTests.StorageName)] IPersistentState<ProbeState> state,
     ILocalSiloDetails silo) : Grain, IPostgresProbeGrain, IRemindable
 {
