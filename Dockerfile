@@ -12,6 +12,7 @@ COPY src/OnlineRec.Core/OnlineRec.Core.csproj src/OnlineRec.Core/
 COPY src/OnlineRec.Abstractions/OnlineRec.Abstractions.csproj src/OnlineRec.Abstractions/
 COPY src/OnlineRec.Storage/OnlineRec.Storage.csproj src/OnlineRec.Storage/
 COPY src/OnlineRec.Grains/OnlineRec.Grains.csproj src/OnlineRec.Grains/
+COPY src/OnlineRec.Api.Contracts/OnlineRec.Api.Contracts.csproj src/OnlineRec.Api.Contracts/
 COPY silo/OnlineRec.Silo.csproj silo/
 RUN dotnet restore silo/OnlineRec.Silo.csproj
 COPY src/ src/

@@ -1,3 +1,4 @@
+using OnlineRec.Api.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 using OnlineRec.Grains;
 using OnlineRec.Grains.Hosting;

@@ -1,3 +1,4 @@
+using OnlineRec.Api.Contracts;
 using System.CommandLine;
 using OnlineRec.Client.Http;
 using OnlineRec.Core.Data;

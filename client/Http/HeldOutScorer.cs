@@ -1,3 +1,4 @@
+using OnlineRec.Api.Contracts;
 using OnlineRec.Core.Evaluation;
 using OnlineRec.Core.Model;
 

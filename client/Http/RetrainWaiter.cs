@@ -1,3 +1,4 @@
+using OnlineRec.Api.Contracts;
 namespace OnlineRec.Client.Http;
 
 /// <summary>Waits, by polling GET /model, for a retrain to finish: the reconciler idle with a retrain report newer than a known one.</summary>

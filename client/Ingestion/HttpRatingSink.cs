@@ -1,3 +1,4 @@
+using OnlineRec.Api.Contracts;
 using OnlineRec.Client.Http;
 
 namespace OnlineRec.Client.Ingestion;

@@ -1,3 +1,4 @@
+using OnlineRec.Api.Contracts;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;

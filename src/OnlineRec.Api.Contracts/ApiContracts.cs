@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace OnlineRec.Silo.Api;
+namespace OnlineRec.Api.Contracts;
 
 // The REST contract. Records, camelCase on the wire; nullable members so missing fields are detected, not defaulted.
 
 public sealed record RatingDto(string? User, string? Item, double? Value, long? Timestamp);
 
-public sealed record RatingsRequest(List<RatingDto?>? Ratings);
+public sealed record RatingsRequest(IReadOnlyList<RatingDto?>? Ratings);
 
 public sealed record RatingsAccepted(int Accepted, long LastSequence, long FirstSequence, bool Duplicate);
 
@@ -15,7 +15,7 @@ public sealed record PredictionResponse(string User, string Item, float Score, i
 
 public sealed record PredictionPair(string? User, string? Item);
 
-public sealed record PredictionsRequest(List<PredictionPair?>? Pairs);
+public sealed record PredictionsRequest(IReadOnlyList<PredictionPair?>? Pairs);
 
 public sealed record PredictionsResponse(float[] Scores);
 
@@ -29,9 +29,15 @@ public sealed record RetrainReportDto(
     int Version, long SnapshotSequence, long Ratings, int Users, int Items, string Algorithm,
     double TrainSeconds, double? TrainRmse, string Trigger, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string? Error);
 
-public sealed record ModelResponse(int Version, long Ratings, long Users, long Items, string Status, float GlobalMean, RetrainReportDto? LastRetrain);
+public sealed record ModelResponse(int Version, long Ratings, long Users, long Items, string Status, float GlobalMean, RetrainReportDto? LastRetrain)
+{
+    public bool IsTraining => string.Equals(Status, "training", StringComparison.OrdinalIgnoreCase);
+}
 
 public sealed record HealthResponse(string Status, int ModelVersion);
+
+/// <summary>RFC 9457 problem details as the API sends them with a 400.</summary>
+public sealed record ProblemDetailsDto(string? Type, string? Title, int? Status, string? Detail);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(RatingsRequest))]
@@ -43,4 +49,5 @@ public sealed record HealthResponse(string Status, int ModelVersion);
 [JsonSerializable(typeof(RetrainAccepted))]
 [JsonSerializable(typeof(ModelResponse))]
 [JsonSerializable(typeof(HealthResponse))]
-internal sealed partial class ApiJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(ProblemDetailsDto))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;
