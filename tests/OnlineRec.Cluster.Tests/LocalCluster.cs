@@ -40,7 +40,12 @@ public sealed class LocalCluster : IAsyncDisposable
         var workDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "onlinerec-cluster-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         var cluster = new LocalCluster(database, "killtest", workDirectory);
         for (var i = 1; i <= count; i++)
-            cluster._silos.Add(SiloProcess.Start($"silo{i}", database.ConnectionString, cluster.ClusterId, workDirectory, siloArgs));
+        {
+            // Each silo's sessions carry its name, so pg_stat_activity tells which silo runs which statements.
+            var name = $"silo{i}";
+            var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = name }.ConnectionString;
+            cluster._silos.Add(SiloProcess.Start(name, connectionString, cluster.ClusterId, workDirectory, siloArgs));
+        }
         return cluster;
     }
 
@@ -108,6 +113,39 @@ public sealed class LocalCluster : IAsyncDisposable
                 await Task.Delay(TimeSpan.FromSeconds(2));
             }
         }
+    }
+
+    /// <summary>
+    /// The silo that commits the client's rating batches: the one whose database sessions run the log's append
+    /// statements, sampled until a few are seen. Orleans sends every call for one grain through one gateway, and the ingest grain
+    /// is a stateless worker local to that gateway, so one silo does all the appends (the statistics of
+    /// IManagementGrain do not list stateless workers, hence this look-up).
+    /// </summary>
+    public async Task<SiloProcess?> IngestSiloAsync(TimeSpan sampling)
+    {
+        var hits = new Dictionary<string, int>(StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        await using var connection = await Database.OpenAsync();
+        while (clock.Elapsed < sampling && hits.Values.Sum() < 20)
+        {
+            // Statements only the append path runs (see AppendTransaction); reads never match.
+            await using var command = new NpgsqlCommand(
+                """
+                SELECT application_name FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND query ~ '(COPY rating_rows|commit_rating_batches|rating_batch_ids|FROM idempotency_keys WHERE|INSERT INTO log_users)'
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var name = reader.GetString(0);
+                hits[name] = hits.GetValueOrDefault(name) + 1;
+            }
+            await reader.DisposeAsync();
+            await Task.Delay(50);
+        }
+        var busiest = hits.OrderByDescending(h => h.Value).Select(h => h.Key).FirstOrDefault();
+        return _silos.FirstOrDefault(s => s.Name == busiest);
     }
 
     /// <summary>The silo process at an Orleans silo address (matched by silo port).</summary>

@@ -59,6 +59,19 @@ public sealed class RatingLogAudit(ThrowawayDatabase database, string schema = "
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Grain state rows by state type, with one example key each (for the report).</summary>
+    public async Task<string> GrainStorageSummaryAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT graintypestring, count(*), min(grainidextensionstring) FROM orleansstorage GROUP BY 1 ORDER BY 2 DESC", connection);
+        var parts = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            parts.Add($"{reader.GetString(0)} ×{reader.GetInt64(1)} (e.g. '{(reader.IsDBNull(2) ? "" : reader.GetString(2))}')");
+        return parts.Count == 0 ? "none" : string.Join("; ", parts);
+    }
+
     /// <summary>User ids whose grain state row exists in Orleans' storage table (written behind at least once).</summary>
     public async Task<HashSet<string>> PersistedGrainKeysAsync(string grainTypeFragment)
     {
