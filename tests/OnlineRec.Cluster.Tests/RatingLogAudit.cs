@@ -59,32 +59,16 @@ public sealed class RatingLogAudit(ThrowawayDatabase database, string schema = "
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Grain state rows by state type, with one example key each (for the report).</summary>
+    /// <summary>Grain state rows in Orleans' storage table by state name (for the report).</summary>
     public async Task<string> GrainStorageSummaryAsync()
     {
         await using var connection = await database.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT graintypestring, count(*), min(grainidextensionstring) FROM orleansstorage GROUP BY 1 ORDER BY 2 DESC", connection);
+            "SELECT graintypestring, count(*) FROM orleansstorage WHERE payloadbinary IS NOT NULL GROUP BY 1 ORDER BY 2 DESC", connection);
         var parts = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            parts.Add($"{reader.GetString(0)} ×{reader.GetInt64(1)} (e.g. '{(reader.IsDBNull(2) ? "" : reader.GetString(2))}')");
+            parts.Add($"{reader.GetString(0)} ×{reader.GetInt64(1)}");
         return parts.Count == 0 ? "none" : string.Join("; ", parts);
-    }
-
-    /// <summary>User ids whose grain state row exists in Orleans' storage table (written behind at least once).</summary>
-    public async Task<HashSet<string>> PersistedGrainKeysAsync(string grainTypeFragment)
-    {
-        await using var connection = await database.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT graintypestring, grainidextensionstring FROM orleansstorage WHERE payloadbinary IS NOT NULL", connection);
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            if (!reader.GetString(0).Contains(grainTypeFragment, StringComparison.OrdinalIgnoreCase) || reader.IsDBNull(1)) continue;
-            keys.Add(reader.GetString(1));
-        }
-        return keys;
     }
 }
