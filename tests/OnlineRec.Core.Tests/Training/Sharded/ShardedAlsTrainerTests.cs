@@ -115,3 +115,40 @@ public sealed class ShardedAlsTrainerTests
             Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4f, $"index {i}: expected {expected[i]}, got {actual[i]}");
     }
 }
+
+public sealed class ShardFailureTests
+{
+    private static readonly AlsOptions Options = new() { Factors = 2, Iterations = 3 };
+
+    [Fact]
+    public async Task A_shard_that_throws_fails_the_training()
+    {
+        var shards = new IAlsShardWorker[] { Healthy(), new BrokenShard(hang: false) };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new ShardedAlsTrainer(Options).TrainAsync(shards, null));
+    }
+
+    [Fact]
+    public async Task A_shard_that_never_answers_fails_the_training_after_the_timeout()
+    {
+        var shards = new IAlsShardWorker[] { Healthy(), new TimeBoundShard(new BrokenShard(hang: true), TimeSpan.FromMilliseconds(200), "shard 1") };
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => new ShardedAlsTrainer(Options).TrainAsync(shards, null));
+        Assert.Contains("shard 1", error.Message);
+    }
+
+    private static IAlsShardWorker Healthy() =>
+        LocalAlsShard.Partition([new SequencedRating(1, "u", "i", 4f)], 1, _ => 0, Options.RowSettings)[0];
+
+    /// <summary>Loads fine, then fails (or never answers) its first solve, like a worker whose silo died.</summary>
+    private sealed class BrokenShard(bool hang) : IAlsShardWorker
+    {
+        public Task<ShardSummary> PrepareAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new ShardSummary([], [], 0, 0));
+
+        public Task BindAsync(IdMap users, IdMap items, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<ShardSolution> SolveAsync(ShardSide side, FixedSide fixedSide, CancellationToken cancellationToken) =>
+            hang ? new TaskCompletionSource<ShardSolution>().Task : throw new InvalidOperationException("silo lost");
+    }
+}
