@@ -7,6 +7,7 @@ using OnlineRec.Abstractions;
 using OnlineRec.Grains.Ingestion;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Recovery;
+using OnlineRec.Grains.Reconciliation;
 using OnlineRec.Grains.Serving;
 using Orleans.Hosting;
 
@@ -47,6 +48,7 @@ public static class SiloBuilderExtensions
         services.AddHostedService<ReconcilerScheduler>();
         services.AddSingleton<LogReplayer>();
         services.AddHostedService<SiloFailureReplayer>();
+        services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
         return silo;
     }
 }
