@@ -156,15 +156,20 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         report.Add("users from dead silo", $"{victimChecks.Count} sampled: all re-activated on survivors, each rating applied once; " +
                                            $"{victimChecks.Count(c => c.MatchesLog)} match the log exactly, {victimChecks.Sum(c => c.MissingAfterKill)} later ratings still missing");
 
-        var otherChecks = await grains.WaitForMatchAsync(kill.OtherUsers, killSequence, TimeSpan.FromMinutes(1));
+        // Users whose grains stayed on survivors do not re-read the log: ratings whose stream messages died with the
+        // silo reach them through the survivors' replay of the recent log (SiloFailureReplayer), best effort; the
+        // guarantee is the next model version (checked after the retrain below).
+        var otherChecks = await grains.WaitForMatchAsync(kill.OtherUsers, killSequence, TimeSpan.FromMinutes(3));
         foreach (var c in otherChecks)
         {
             Assert.True(c.NotInLog == 0, $"user {c.User} holds {c.NotInLog} items the log does not have");
             Assert.True(c.StepsApplied == c.RatedCount, $"user {c.User}: {c.StepsApplied} SGD steps for {c.RatedCount} rated items");
         }
-        var lostInTransit = otherChecks.Where(c => !c.MatchesLog).ToArray();
-        report.Add("users on survivors", $"{otherChecks.Count} sampled: {otherChecks.Count - lostInTransit.Length} match the log; {lostInTransit.Length} still miss " +
-                                         $"{lostInTransit.Sum(c => c.MissingThroughKill + c.MissingAfterKill)} ratings after a minute (stream messages lost with the dead silo; repaired by the retrain)");
+        var behind = otherChecks.Where(c => !c.MatchesLog).ToArray();
+        report.Add("users on survivors", $"{otherChecks.Count} sampled: {otherChecks.Count - behind.Length} match the log; {behind.Length} still miss " +
+                                         $"{behind.Sum(c => c.MissingThroughKill + c.MissingAfterKill)} ratings after the wait (repaired by the retrain)");
+        var replays = cluster.Survivors.SelectMany(s => s.LogLinesContaining("Replay after silo failure done").Select(l => $"{s.Name}: {l}")).ToArray();
+        report.Add("log replay", replays.Length == 0 ? "none logged by the survivors" : string.Join(" | ", replays));
 
         var itemChecks = await Task.WhenAll(kill.VictimItems.Select(grains.CheckItemAsync));
         Assert.All(itemChecks, i => Assert.True(i.Host is not null && i.Host != kill.Victim && i.Finite, "item grain not re-activated on a survivor with finite factors"));

@@ -110,6 +110,18 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Lines of the silo's output that contain <paramref name="text"/>.</summary>
+    public IReadOnlyList<string> LogLinesContaining(string text)
+    {
+        lock (_logLock)
+        {
+            if (!_logClosed) _log.Flush();
+        }
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n').Where(l => l.Contains(text, StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+    }
+
     private void Append(string? line)
     {
         if (line is null) return;
