@@ -168,7 +168,8 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         var behind = otherChecks.Where(c => !c.MatchesLog).ToArray();
         report.Add("users on survivors", $"{otherChecks.Count} sampled: {otherChecks.Count - behind.Length} match the log; {behind.Length} still miss " +
                                          $"{behind.Sum(c => c.MissingThroughKill + c.MissingAfterKill)} ratings after the wait (repaired by the retrain)");
-        var replays = cluster.Survivors.SelectMany(s => s.LogLinesContaining("Replay after silo failure done").Select(l => $"{s.Name}: {l}")).ToArray();
+        var replays = cluster.Survivors.SelectMany(s => s.LogLinesContaining("Replay after silo failure done")
+            .Concat(s.LogLinesContaining("Replay after the failure of")).Select(l => $"{s.Name}: {l}")).ToArray();
         report.Add("log replay", replays.Length == 0 ? "none logged by the survivors" : string.Join(" | ", replays));
 
         var itemChecks = await Task.WhenAll(kill.VictimItems.Select(grains.CheckItemAsync));

@@ -54,9 +54,11 @@ public sealed class LogReplayer(IRatingLog log, IGrainFactory grains, IOptions<R
             {
                 await grains.GetGrain<IUserGrain>(entry.User).ApplyRatings(entry.Ratings);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                // The ratings stay in the log: the user re-reads it at its next activation, the model at the next retrain.
+                // One user's failure, even a TaskCanceledException (its activation was cancelled, e.g. timed out under
+                // load), must not abort the replay for everyone else; only our own token stops it. The ratings stay
+                // in the log: the user re-reads it at its next activation, the model at the next retrain.
                 Interlocked.Increment(ref failed);
                 logger.LogWarning(ex, "Replay to user {User} failed; its ratings stay in the log.", entry.User);
             }
