@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace OnlineRec.Grains.Learning;
 
@@ -8,6 +9,8 @@ namespace OnlineRec.Grains.Learning;
 /// </summary>
 internal sealed class WriteBehind<TState>(IPersistentState<TState> state, ILogger logger)
 {
+    private Grain? _grain;
+
     public bool IsDirty { get; private set; }
 
     public void MarkDirty() => IsDirty = true;
@@ -20,6 +23,14 @@ internal sealed class WriteBehind<TState>(IPersistentState<TState> state, ILogge
         {
             await state.WriteStateAsync();
         }
+        catch (InconsistentStateException ex)
+        {
+            // Someone else wrote this grain's state since we read it: we are a stale or duplicate activation (seen
+            // while a dead silo's directory entries move). Retrying with our ETag would fail forever and keep a
+            // diverging copy alive; deactivate instead, so the next call re-reads the state and catches up from the log.
+            logger.LogWarning(ex, "Write-behind of {StateType} hit an ETag conflict; deactivating this activation.", typeof(TState).Name);
+            _grain?.GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "stale state ETag on write-behind"));
+        }
         catch (Exception ex)
         {
             IsDirty = true;
@@ -27,7 +38,10 @@ internal sealed class WriteBehind<TState>(IPersistentState<TState> state, ILogge
         }
     }
 
-    public IGrainTimer Start(Grain grain, TimeSpan interval) =>
-        grain.RegisterGrainTimer(static (self, _) => self.FlushAsync(), this,
+    public IGrainTimer Start(Grain grain, TimeSpan interval)
+    {
+        _grain = grain;
+        return grain.RegisterGrainTimer(static (self, _) => self.FlushAsync(), this,
             new GrainTimerCreationOptions(interval, interval) { Interleave = false, KeepAlive = false });
+    }
 }
