@@ -69,3 +69,23 @@ public enum ReconcilerStatus
 /// <summary>The model as the cluster sees it: installed version, log counts and the reconciler's state.</summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.model-status")]
 public sealed record ModelStatus(int Version, long Ratings, long Users, long Items, ReconcilerStatus Status, RetrainReport? LastRetrain, float GlobalMean);
+
+/// <summary>Many (user, item) predictions in one call: pair i is (Users[i], Items[i]).</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.prediction-query")]
+public sealed record PredictionQuery(string[] Users, string[] Items);
+
+/// <summary>Why entry <see cref="Index"/> of a batched query could not be answered; the other entries are valid.</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.query-failure")]
+public sealed record QueryFailure(int Index, string Message);
+
+/// <summary>Answers to a <see cref="PredictionQuery"/>, index for index (entries named in Failures are not answers).</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.prediction-answers")]
+public sealed record PredictionAnswers(float[] Scores, int[] ModelVersions, QueryFailure[] Failures);
+
+/// <summary>Many users' top-N lists in one call: entry i asks Counts[i] items for Users[i].</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.recommendation-query")]
+public sealed record RecommendationQuery(string[] Users, int[] Counts);
+
+/// <summary>Answers to a <see cref="RecommendationQuery"/>, index for index (entries named in Failures are empty).</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.recommendation-answers")]
+public sealed record RecommendationAnswers(ScoredItem[][] Items, QueryFailure[] Failures);

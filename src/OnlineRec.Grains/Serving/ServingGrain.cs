@@ -3,9 +3,12 @@ using Orleans.Concurrency;
 
 namespace OnlineRec.Grains.Serving;
 
-/// <summary>Answers item-to-item queries from this silo's replica, with no grain hop per item.</summary>
-[StatelessWorker]
-public sealed class ServingGrain(ItemFactorIndex itemIndex) : Grain, IServingGrain
+/// <summary>
+/// Answers item-to-item queries and batched predictions/recommendations from this silo's replicas, with no grain hop
+/// per item or (for users active here) per user. Reentrant: a batch waiting on a user grain must not hold up others.
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class ServingGrain(ItemFactorIndex itemIndex, ServingReads reads) : Grain, IServingGrain
 {
     public Task<ScoredItem[]> Similar(string item, int count)
     {
@@ -14,4 +17,8 @@ public sealed class ServingGrain(ItemFactorIndex itemIndex) : Grain, IServingGra
         for (var i = 0; i < similar.Length; i++) result[i] = new ScoredItem(similar[i].Item, similar[i].Score);
         return Task.FromResult(result);
     }
+
+    public Task<PredictionAnswers> PredictBatch(PredictionQuery query) => reads.PredictAsync(query);
+
+    public Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query) => reads.RecommendAsync(query);
 }
