@@ -49,6 +49,25 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Batched_recommendations_equal_the_user_grain_on_every_silo()
+    {
+        var (user, _) = await UserWithRatingsAsync(("br-item-1", 5), ("br-item-2", 2), ("br-item-3", 4));
+        var (other, _) = await UserWithRatingsAsync(("br-item-3", 1));
+        string[] users = [user, other, "br-never-seen-" + Guid.NewGuid().ToString("N"), user];
+        int[] counts = [5, 3, 2, 0];
+        var grains = fixture.Cluster.GrainFactory;
+
+        foreach (var silo in SiloServices)
+        {
+            var answers = await silo.GetRequiredService<ServingReads>().RecommendAsync(new RecommendationQuery(users, counts));
+            Assert.Empty(answers.Failures);
+            for (var i = 0; i < users.Length; i++)
+                Assert.Equal(await grains.GetGrain<IUserGrain>(users[i]).Recommend(counts[i]), answers.Items[i]);
+            Assert.DoesNotContain(answers.Items[0], s => s.Item is "br-item-1" or "br-item-2" or "br-item-3");
+        }
+    }
+
+    [Fact]
     public async Task A_new_rating_is_reflected_by_the_next_prediction_through_the_client()
     {
         var (user, _) = await UserWithRatingsAsync(("fr-item-1", 3));

@@ -68,7 +68,7 @@ public sealed class UserGrain(
     /// <summary>Shows this silo's batched reads the state after a completed batch, catch-up or adoption.</summary>
     private void PublishRow()
     {
-        _published = new UserRow(S.Bias, (float[])S.Vector.Clone(), IsKnown, S.ModelVersion);
+        _published = new UserRow(S.Bias, (float[])S.Vector.Clone(), IsKnown, S.ModelVersion, [.. S.Rated.Keys]);
         userReplica.Publish(Id, _published);
     }
 
@@ -89,12 +89,7 @@ public sealed class UserGrain(
     public async Task<ScoredItem[]> Recommend(int count)
     {
         await EnsureCurrentVersionAsync();
-        var known = IsKnown;
-        var offset = catalog.Current.GlobalMean + (known ? S.Bias : 0f);
-        var top = itemIndex.TopK(known ? S.Vector : ReadOnlySpan<float>.Empty, count, S.Rated.Keys);
-        var result = new ScoredItem[top.Length];
-        for (var i = 0; i < top.Length; i++) result[i] = new ScoredItem(top[i].Item, _scale.Clamp(offset + top[i].Score));
-        return result;
+        return PredictionFormula.Recommend(catalog.Current.GlobalMean, IsKnown, S.Bias, S.Vector, S.Rated.Keys, count, itemIndex, _scale);
     }
 
     public async Task<FactorRow> GetFactors()

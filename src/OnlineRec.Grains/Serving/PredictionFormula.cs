@@ -1,3 +1,4 @@
+using OnlineRec.Abstractions;
 using OnlineRec.Core.Model;
 
 namespace OnlineRec.Grains.Serving;
@@ -19,5 +20,19 @@ public static class PredictionFormula
             score += dot;
         }
         return scale.Clamp(score);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> best items the user has not rated, by the same score (clamped for display after
+    /// ranking on raw scores).
+    /// </summary>
+    public static ScoredItem[] Recommend(float globalMean, bool knownUser, float userBias, ReadOnlySpan<float> userVector,
+        IReadOnlyCollection<string> rated, int count, ItemFactorIndex items, RatingScale scale)
+    {
+        var offset = globalMean + (knownUser ? userBias : 0f);
+        var top = items.TopK(knownUser ? userVector : ReadOnlySpan<float>.Empty, count, rated);
+        var result = new ScoredItem[top.Length];
+        for (var i = 0; i < top.Length; i++) result[i] = new ScoredItem(top[i].Item, scale.Clamp(offset + top[i].Score));
+        return result;
     }
 }

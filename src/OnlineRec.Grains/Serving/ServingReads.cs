@@ -71,45 +71,42 @@ public sealed class ServingReads(
         var n = query.Users.Length;
         var answers = new ScoredItem[n][];
         var model = catalog.Current;
-        List<(int Index, UserRow? Row)>? viaGrain = null;
+        List<int>? viaGrain = null;
         for (var i = 0; i < n; i++)
         {
+            var user = query.Users[i];
             var count = query.Counts[i];
             if (count <= 0)
             {
                 answers[i] = [];
                 continue;
             }
-            UserRow? row = null;
-            if (TryGetCurrentRow(query.Users[i], model, out var current))
+            if (!TryGetCurrentRow(user, model, out var row))
             {
-                row = current;
-                if (recommendations.TryGet(query.Users[i], current, model.Version, count) is { } cached)
-                {
-                    answers[i] = cached;
-                    continue;
-                }
+                (viaGrain ??= []).Add(i);
+                continue;
             }
-            (viaGrain ??= []).Add((i, row));
+            if (recommendations.TryGet(user, row, model.Version, count) is not { } top)
+            {
+                // The row carries everything the grain would use (vector, bias, rated items), so no grain hop.
+                top = PredictionFormula.Recommend(model.GlobalMean, row.Known, row.Bias, row.Vector, row.Rated, count, items, _scale);
+                recommendations.Store(user, row, model.Version, count, top);
+            }
+            answers[i] = top;
         }
         if (viaGrain is null) return new RecommendationAnswers(answers, []);
 
         var failures = new List<QueryFailure>();
-        await Task.WhenAll(viaGrain.Select(async miss =>
+        await Task.WhenAll(viaGrain.Select(async i =>
         {
-            var user = query.Users[miss.Index];
             try
             {
-                var top = await grains.GetGrain<IUserGrain>(user).Recommend(query.Counts[miss.Index]);
-                answers[miss.Index] = top;
-                // Keyed by the row read before asking: the grain's state was at least that new, and a newer row
-                // (published meanwhile) simply misses next time.
-                if (miss.Row is { } row) recommendations.Store(user, row, model.Version, query.Counts[miss.Index], top);
+                answers[i] = await grains.GetGrain<IUserGrain>(query.Users[i]).Recommend(query.Counts[i]);
             }
             catch (Exception ex)
             {
-                answers[miss.Index] = [];
-                lock (failures) failures.Add(new QueryFailure(miss.Index, ex.Message));
+                answers[i] = [];
+                lock (failures) failures.Add(new QueryFailure(i, ex.Message));
             }
         }));
         return new RecommendationAnswers(answers, [.. failures]);

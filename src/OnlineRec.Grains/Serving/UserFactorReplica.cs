@@ -7,7 +7,8 @@ namespace OnlineRec.Grains.Serving;
 /// cache can tell "unchanged" by reference.
 /// </summary>
 /// <param name="Known">The user rated something or is in the model; otherwise its bias and vector don't count.</param>
-public sealed record UserRow(float Bias, float[] Vector, bool Known, int ModelVersion);
+/// <param name="Rated">Every item the user has rated (excluded from its recommendations).</param>
+public sealed record UserRow(float Bias, float[] Vector, bool Known, int ModelVersion, string[] Rated);
 
 /// <summary>
 /// Rows of the users whose grains are active on this silo, published by the grains themselves after every completed
