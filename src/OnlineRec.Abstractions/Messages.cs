@@ -86,6 +86,42 @@ public sealed record PredictionAnswers(float[] Scores, int[] ModelVersions, Quer
 [GenerateSerializer, Immutable, Alias("onlinerec.recommendation-query")]
 public sealed record RecommendationQuery(string[] Users, int[] Counts);
 
-/// <summary>Answers to a <see cref="RecommendationQuery"/>, index for index (entries named in Failures are empty).</summary>
+/// <summary>
+/// Answers to a <see cref="RecommendationQuery"/>, index for index (entries named in Failures are empty), packed for
+/// the wire: top lists of concurrent users overlap heavily, so each distinct item id travels once per batch
+/// (<see cref="ItemIds"/>) and list entries are (reference, score) pairs in flat arrays. List i occupies positions
+/// Offsets[i] .. Offsets[i + 1] − 1 of <see cref="ItemRefs"/> and <see cref="Scores"/>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.recommendation-answers")]
-public sealed record RecommendationAnswers(ScoredItem[][] Items, QueryFailure[] Failures);
+public sealed record RecommendationAnswers(string[] ItemIds, int[] Offsets, int[] ItemRefs, float[] Scores, QueryFailure[] Failures)
+{
+    public int Count => Offsets.Length - 1;
+
+    public static RecommendationAnswers Pack(IReadOnlyList<ScoredItem[]> lists, QueryFailure[] failures)
+    {
+        var offsets = new int[lists.Count + 1];
+        for (var i = 0; i < lists.Count; i++) offsets[i + 1] = offsets[i] + lists[i].Length;
+        var refs = new int[offsets[^1]];
+        var scores = new float[refs.Length];
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var position = 0;
+        foreach (var list in lists)
+            foreach (var scored in list)
+            {
+                if (!ids.TryGetValue(scored.Item, out var id)) ids[scored.Item] = id = ids.Count;
+                refs[position] = id;
+                scores[position++] = scored.Score;
+            }
+        var table = new string[ids.Count];
+        foreach (var (item, id) in ids) table[id] = item;
+        return new RecommendationAnswers(table, offsets, refs, scores, failures);
+    }
+
+    public ScoredItem[] ListAt(int index)
+    {
+        var start = Offsets[index];
+        var list = new ScoredItem[Offsets[index + 1] - start];
+        for (var j = 0; j < list.Length; j++) list[j] = new ScoredItem(ItemIds[ItemRefs[start + j]], Scores[start + j]);
+        return list;
+    }
+}

@@ -68,8 +68,9 @@ public sealed class OnlineRecClient
         var counts = new int[requests.Length];
         for (var i = 0; i < requests.Length; i++) (users[i], counts[i]) = requests[i];
         var answers = await _cluster.GetGrain<IServingGrain>(0).RecommendBatch(new RecommendationQuery(users, counts));
+        if (answers.Count != requests.Length) throw new InvalidOperationException($"{requests.Length} recommendation requests got {answers.Count} answers.");
         var result = new BatchAnswer<ScoredItem[]>[requests.Length];
-        for (var i = 0; i < requests.Length; i++) result[i] = new(answers.Items[i], null);
+        for (var i = 0; i < requests.Length; i++) result[i] = new(answers.ListAt(i), null);
         foreach (var failure in answers.Failures) result[failure.Index] = BatchAnswer<ScoredItem[]>.Failed(new ServingQueryException(failure.Message));
         return result;
     }

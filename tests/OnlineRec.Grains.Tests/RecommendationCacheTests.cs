@@ -88,3 +88,19 @@ public sealed class RecommendationCacheTests
         Assert.NotNull(cache.TryGet("u24", rows[24], 2, 3)); // the newest survives a reset
     }
 }
+
+public sealed class RecommendationAnswersTests
+{
+    [Fact]
+    public void Packing_keeps_every_list_in_order_and_sends_each_item_id_once()
+    {
+        ScoredItem[][] lists = [[new("a", 4.5f), new("b", 4f)], [], [new("b", 3.5f), new("c", 3f), new("a", 2f)]];
+
+        var packed = RecommendationAnswers.Pack(lists, [new QueryFailure(1, "boom")]);
+
+        Assert.Equal(3, packed.Count);
+        Assert.Equal(["a", "b", "c"], packed.ItemIds);
+        for (var i = 0; i < lists.Length; i++) Assert.Equal(lists[i], packed.ListAt(i));
+        Assert.Equal(1, Assert.Single(packed.Failures).Index);
+    }
+}

@@ -20,5 +20,9 @@ public sealed class ServingGrain(ItemFactorIndex itemIndex, ServingReads reads) 
 
     public Task<PredictionAnswers> PredictBatch(PredictionQuery query) => reads.PredictAsync(query);
 
-    public Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query) => reads.RecommendAsync(query);
+    public async Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query)
+    {
+        var lists = await reads.RecommendAsync(query);
+        return RecommendationAnswers.Pack(lists.Items, lists.Failures);
+    }
 }

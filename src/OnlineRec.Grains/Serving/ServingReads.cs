@@ -65,7 +65,7 @@ public sealed class ServingReads(
         return new PredictionAnswers(scores, versions, [.. failures]);
     }
 
-    public async Task<RecommendationAnswers> RecommendAsync(RecommendationQuery query)
+    public async Task<RecommendationLists> RecommendAsync(RecommendationQuery query)
     {
         if (query.Users.Length != query.Counts.Length) throw new ArgumentException("A recommendation query needs as many counts as users.");
         var n = query.Users.Length;
@@ -94,7 +94,7 @@ public sealed class ServingReads(
             }
             answers[i] = top;
         }
-        if (viaGrain is null) return new RecommendationAnswers(answers, []);
+        if (viaGrain is null) return new RecommendationLists(answers, []);
 
         var failures = new List<QueryFailure>();
         await Task.WhenAll(viaGrain.Select(async i =>
@@ -109,9 +109,12 @@ public sealed class ServingReads(
                 lock (failures) failures.Add(new QueryFailure(i, ex.Message));
             }
         }));
-        return new RecommendationAnswers(answers, [.. failures]);
+        return new RecommendationLists(answers, [.. failures]);
     }
 
     private bool TryGetCurrentRow(string user, InstalledModel model, out UserRow row) =>
         users.TryGet(user, out row) && row.ModelVersion >= model.Version && row.Vector.Length == _factors;
 }
+
+/// <summary>Top lists of a batch, index for index (entries named in Failures are empty).</summary>
+public sealed record RecommendationLists(ScoredItem[][] Items, QueryFailure[] Failures);
