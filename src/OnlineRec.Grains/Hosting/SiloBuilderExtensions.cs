@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Grains.Ingestion;
 using OnlineRec.Grains.Options;
+using OnlineRec.Grains.Reconciliation;
 using OnlineRec.Grains.Serving;
 using Orleans.Hosting;
 
@@ -47,6 +48,7 @@ public static class SiloBuilderExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ItemUpdateBroadcaster>());
         services.AddSingleton<RatingIngestor>();
         services.AddHostedService<ReconcilerScheduler>();
+        services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
         return silo;
     }
 }
