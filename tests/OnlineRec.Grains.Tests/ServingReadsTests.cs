@@ -18,8 +18,25 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
         await fixture.Client.IngestAsync(ratings.Select(r => new RatingInput(user, r.Item, r.Value)).ToArray());
         var factors = await Eventually.Until(() => fixture.Cluster.GrainFactory.GetGrain<IUserGrain>(user).GetFactors(),
             f => f.RatingCount == ratings.Length, what: "the user's steps");
+        await ItemReplicasAgreeAsync(ratings.Select(r => r.Item).ToArray());
         return (user, factors);
     }
+
+    /// <summary>
+    /// Waits until every silo's item replica holds the same rows for these items: a row learned on one silo reaches
+    /// the others up to 250 ms later, and comparisons across silos must not race that broadcast.
+    /// </summary>
+    private Task ItemReplicasAgreeAsync(params string[] items) =>
+        Eventually.Until(() => Task.FromResult(items.All(item =>
+        {
+            var rows = SiloServices.Select(s =>
+            {
+                var vector = new float[8];
+                var known = s.GetRequiredService<ItemFactorIndex>().TryGet(item, out var bias, vector);
+                return (known, bias, vector);
+            }).ToArray();
+            return rows.All(r => r.known && r.bias == rows[0].bias && r.vector.SequenceEqual(rows[0].vector));
+        })), agree => agree, what: "item replicas to agree");
 
     /// <summary>The silo whose replica holds the user (where its grain is active).</summary>
     private IServiceProvider HostOf(string user) =>
@@ -33,19 +50,24 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
         string[] users = [user, other, user, "sr-never-seen-" + Guid.NewGuid().ToString("N"), other];
         string[] items = ["sr-item-2", "sr-item-1", "sr-item-1", "sr-item-1", "sr-unknown-item"];
         var grains = fixture.Cluster.GrainFactory;
-        var expected = await Task.WhenAll(users.Select((u, i) => grains.GetGrain<IUserGrain>(u).Predict(items[i])));
+        Task<Prediction[]> AskGrains() => Task.WhenAll(users.Select((u, i) => grains.GetGrain<IUserGrain>(u).Predict(items[i])));
 
-        // One silo answers `user` from its replica, the other through the grain: both must agree exactly.
+        // One silo answers `user` from its replica, the other through the grain: both must agree exactly. (Retried
+        // only because an item row learned on one silo reaches the other silo's item replica up to 250 ms later.)
         foreach (var silo in SiloServices)
         {
-            var answers = await silo.GetRequiredService<ServingReads>().PredictAsync(new PredictionQuery(users, items));
+            var reads = silo.GetRequiredService<ServingReads>();
+            var (expected, answers) = await Eventually.Until(
+                async () => (await AskGrains(), await reads.PredictAsync(new PredictionQuery(users, items))),
+                r => r.Item1.Select(p => p.Score).SequenceEqual(r.Item2.Scores), what: "batched answers equal to the grains'");
             Assert.Empty(answers.Failures);
-            Assert.Equal(expected.Select(p => p.Score), answers.Scores);
             Assert.Equal(expected.Select(p => p.ModelVersion), answers.ModelVersions);
             Assert.All(answers.Scores, s => Assert.True(float.IsFinite(s)));
         }
-        var client = await Task.WhenAll(users.Select((u, i) => fixture.Client.PredictAsync(u, items[i])));
-        Assert.Equal(expected, client);
+        var client = await Eventually.Until(
+            async () => (await AskGrains(), await Task.WhenAll(users.Select((u, i) => fixture.Client.PredictAsync(u, items[i])))),
+            r => r.Item1.SequenceEqual(r.Item2), what: "client answers equal to the grains'");
+        Assert.Equal(client.Item1, client.Item2);
     }
 
     [Fact]
@@ -75,6 +97,7 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
 
         await fixture.Client.IngestAsync([new RatingInput(user, "fr-item-2", 5)]);
         await Eventually.Until(() => fixture.Cluster.GrainFactory.GetGrain<IUserGrain>(user).GetFactors(), f => f.RatingCount == 2, what: "the second step");
+        await ItemReplicasAgreeAsync("fr-item-1", "fr-item-2");
 
         // Freshness bound: once the grain finished the batch, the replica shows it (no extra delay).
         var after = await fixture.Client.PredictAsync(user, "fr-item-2");
@@ -99,6 +122,7 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
         var best = first[0].Item;
         await fixture.Client.IngestAsync([new RatingInput(user2, best, 1)]);
         await Eventually.Until(() => fixture.Cluster.GrainFactory.GetGrain<IUserGrain>(user2).GetFactors(), f => f.RatingCount == 2, what: "the new step");
+        await ItemReplicasAgreeAsync(best);
 
         var after = (await reads.RecommendAsync(query)).Items[0];
         Assert.DoesNotContain(after, s => s.Item == best);
