@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Grains.Ingestion;
 using OnlineRec.Grains.Options;
+using OnlineRec.Grains.Recovery;
 using OnlineRec.Grains.Reconciliation;
 using OnlineRec.Grains.Serving;
 using Orleans.Hosting;
@@ -35,6 +36,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<LearningOptions>().Bind(configuration.GetSection(LearningOptions.Section));
         services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(ReconcilerOptions.Section));
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.Section));
+        services.AddOptions<RecoveryOptions>().Bind(configuration.GetSection(RecoveryOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ItemFactorIndex(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Factors));
@@ -48,6 +50,8 @@ public static class SiloBuilderExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ItemUpdateBroadcaster>());
         services.AddSingleton<RatingIngestor>();
         services.AddHostedService<ReconcilerScheduler>();
+        services.AddSingleton<LogReplayer>();
+        services.AddHostedService<SiloFailureReplayer>();
         services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
         return silo;
     }
