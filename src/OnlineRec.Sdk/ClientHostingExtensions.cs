@@ -41,7 +41,7 @@ public static class ClientHostingExtensions
                 o.ConnectionString = connectionString;
             });
         });
-        builder.Services.AddSingleton<OnlineRecClient>();
+        builder.Services.AddSingleton(sp => new OnlineRecClient(sp.GetRequiredService<IClusterClient>(), new CoalescingOptions()));
         return builder;
     }
 }
