@@ -4,13 +4,22 @@ namespace OnlineRec.Grains.Learning;
 
 /// <summary>
 /// Writes a grain's state at most once per interval, and only when it changed: an SGD step must not cost a storage
-/// write. What a crash loses in between is restored from the rating log.
+/// write. What a crash loses in between is restored from the rating log. The timer exists only while the state is
+/// dirty (armed by <see cref="MarkDirty"/>, dropped by the first tick that finds nothing to write), so thousands of
+/// idle grains cost no timer ticks.
 /// </summary>
-internal sealed class WriteBehind<TState>(IPersistentState<TState> state, ILogger logger)
+internal sealed class WriteBehind<TState>(Grain grain, IPersistentState<TState> state, TimeSpan interval, ILogger logger)
 {
+    private IGrainTimer? _timer;
+
     public bool IsDirty { get; private set; }
 
-    public void MarkDirty() => IsDirty = true;
+    public void MarkDirty()
+    {
+        IsDirty = true;
+        _timer ??= grain.RegisterGrainTimer(static (self, _) => self.TickAsync(), this,
+            new GrainTimerCreationOptions(interval, interval) { Interleave = false, KeepAlive = false });
+    }
 
     public async Task FlushAsync()
     {
@@ -27,7 +36,11 @@ internal sealed class WriteBehind<TState>(IPersistentState<TState> state, ILogge
         }
     }
 
-    public IGrainTimer Start(Grain grain, TimeSpan interval) =>
-        grain.RegisterGrainTimer(static (self, _) => self.FlushAsync(), this,
-            new GrainTimerCreationOptions(interval, interval) { Interleave = false, KeepAlive = false });
+    private Task TickAsync()
+    {
+        if (IsDirty) return FlushAsync();
+        _timer?.Dispose();
+        _timer = null;
+        return Task.CompletedTask;
+    }
 }
