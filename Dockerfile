@@ -3,6 +3,8 @@
 #   docker build -t onlinerec .
 #   docker run -p 5000:5000 -v onlinerec-data:/data onlinerec
 # Settings map to configuration keys with "__" for ":" (e.g. Model__Factors=32, Reconciler__Period=00:10:00).
+# Cluster mode (see compose.yaml): Cluster__Mode=Postgres, Storage__Postgres__ConnectionString=…,
+# Cluster__AdvertisedAddress=<this container's address>.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -11,6 +13,7 @@ COPY Directory.Build.props Directory.Packages.props global.json .editorconfig ./
 COPY src/OnlineRec.Core/OnlineRec.Core.csproj src/OnlineRec.Core/
 COPY src/OnlineRec.Abstractions/OnlineRec.Abstractions.csproj src/OnlineRec.Abstractions/
 COPY src/OnlineRec.Storage/OnlineRec.Storage.csproj src/OnlineRec.Storage/
+COPY src/OnlineRec.Storage.Postgres/OnlineRec.Storage.Postgres.csproj src/OnlineRec.Storage.Postgres/
 COPY src/OnlineRec.Grains/OnlineRec.Grains.csproj src/OnlineRec.Grains/
 COPY src/OnlineRec.Api.Contracts/OnlineRec.Api.Contracts.csproj src/OnlineRec.Api.Contracts/
 COPY silo/OnlineRec.Silo.csproj silo/

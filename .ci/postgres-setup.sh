@@ -39,4 +39,5 @@ if [ "$(as_postgres "-c \"SELECT 1 FROM pg_database WHERE datname = '$DATABASE'\
     su postgres -c "createdb -p $PORT -O $ROLE $DATABASE" >&2
 fi
 
-echo "Host=127.0.0.1;Port=$PORT;Username=$ROLE;Password=$PASSWORD;Database=$DATABASE"
+# Loopback only: TLS would cost every new connection a handshake for nothing.
+echo "Host=127.0.0.1;Port=$PORT;Username=$ROLE;Password=$PASSWORD;Database=$DATABASE;SSL Mode=Disable"

@@ -1,9 +1,8 @@
 using OnlineRec.Api.Contracts;
 using Microsoft.AspNetCore.Http.Features;
-using OnlineRec.Grains;
 using OnlineRec.Grains.Hosting;
 using OnlineRec.Silo.Api;
-using OnlineRec.Storage.Hosting;
+using OnlineRec.Silo.Hosting;
 
 namespace OnlineRec.Silo;
 
@@ -22,7 +21,21 @@ public static class SiloHost
         ["--scale"] = "Model:RatingScale",
         ["--retrain-period"] = "Reconciler:Period",
         ["--retrain-every"] = "Reconciler:EveryNewRatings",
+        ["--cluster"] = "Cluster:Mode",
+        ["--cluster-id"] = "Cluster:ClusterId",
+        ["--silo-name"] = "Cluster:SiloName",
+        ["--advertised-address"] = "Cluster:AdvertisedAddress",
+        ["--connection"] = "Storage:Postgres:ConnectionString",
     };
+
+    /// <summary>Configuration as the host reads it (appsettings, environment, command line), for commands that run without a host.</summary>
+    public static IConfiguration ReadConfiguration(string[] args) =>
+        new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args, SwitchMappings)
+            .Build();
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -35,14 +48,13 @@ public static class SiloHost
         var configuration = builder.Configuration;
         var cluster = configuration.GetSection(SiloClusterOptions.Section).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
         builder.Services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
-        builder.Services.AddOnlineRecSqliteStorage(configuration);
-
+        // Storage services first: in Postgres mode the schema migration must be registered (and so start) before the silo.
+        if (cluster.Mode == ClusterMode.Postgres) PostgresClusterSilo.AddStorage(builder.Services, configuration, cluster);
+        else EmbeddedSilo.AddStorage(builder.Services, configuration);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
-            var dataDirectory = configuration["Storage:DataDirectory"] ?? "data";
-            silo.AddSqliteGrainStorage(GrainStorageNames.State, o => o.DataDirectory = dataDirectory);
-            silo.UseInMemoryReminderService();
+            if (cluster.Mode == ClusterMode.Postgres) PostgresClusterSilo.Configure(silo, configuration, cluster);
+            else EmbeddedSilo.Configure(silo, configuration, cluster);
             silo.AddOnlineRec(configuration);
         });
 

@@ -27,11 +27,21 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>The raw cluster client, for grain calls the typed client does not offer (the load generator's drain probe).</summary>
     public IClusterClient Cluster { get; }
 
-    public static async Task<ClusterConnection> ConnectAsync(int gatewayPort, CancellationToken cancellationToken = default)
+    public static Task<ClusterConnection> ConnectAsync(int gatewayPort, CancellationToken cancellationToken = default) =>
+        ConnectAsync(b => b.AddOnlineRecLocalClient(gatewayPort), $"an OnlineRec gateway on 127.0.0.1:{gatewayPort}",
+            "Is the silo running (dotnet run --project silo)?", cancellationToken);
+
+    /// <summary>Connects to a PostgreSQL-backed cluster, finding its gateways in the membership table.</summary>
+    public static Task<ClusterConnection> ConnectToPostgresClusterAsync(string connectionString, string clusterId, CancellationToken cancellationToken = default) =>
+        ConnectAsync(b => b.AddOnlineRecClusterClient(connectionString, clusterId), $"OnlineRec cluster '{clusterId}'",
+            "Are its silos running with --cluster postgres and the same --cluster-id and database?", cancellationToken);
+
+    private static async Task<ClusterConnection> ConnectAsync(Action<HostApplicationBuilder> configure, string what, string hint,
+        CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders(); // the CLI reports failures itself; Orleans' chatter would garble the tables
-        builder.AddOnlineRecLocalClient(gatewayPort);
+        configure(builder);
         var host = builder.Build();
         try
         {
@@ -41,7 +51,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             host.Dispose();
             throw new ClusterUnavailableException(
-                $"Could not connect to an OnlineRec gateway on 127.0.0.1:{gatewayPort} ({ex.GetBaseException().Message}). Is the silo running (dotnet run --project silo)?", ex);
+                $"Could not connect to {what} ({ex.GetBaseException().Message}). {hint}", ex);
         }
         return new ClusterConnection(host);
     }

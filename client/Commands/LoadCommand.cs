@@ -37,6 +37,11 @@ public static class LoadCommand
         });
         var url = CommonOptions.Url();
         var gatewayPort = CommonOptions.Positive("--gateway-port", ClusterConnection.DefaultGatewayPort, "Orleans gateway port of the silo (--via client, and the ingest drain check).");
+        var clusterConnection = new Option<string?>("--cluster-connection")
+        {
+            Description = "PostgreSQL connection string of a cluster (silos run with --cluster postgres): the .NET client finds every silo's gateway there instead of using --gateway-port.",
+        };
+        var clusterId = new Option<string>("--cluster-id") { Description = "The silos' Cluster:ClusterId (with --cluster-connection).", DefaultValueFactory = _ => "onlinerec" };
         var duration = CommonOptions.PositiveSeconds("--duration", budgetDefaults.Duration.TotalSeconds, "Measured seconds per query run.");
         var warmup = new Option<double>("--warmup") { Description = "Unmeasured seconds before each query run.", DefaultValueFactory = _ => budgetDefaults.Warmup.TotalSeconds };
         warmup.Validators.Add(r =>
@@ -57,7 +62,7 @@ public static class LoadCommand
 
         var command = new Command("load", "End-to-end load generator (loopback only): ingest, predict, recommend over http or the .NET client.")
         {
-            scenario, via, concurrency, url, gatewayPort, duration, warmup, requests, k, users, items, idPrefix, ratings, batchSize, seed,
+            scenario, via, concurrency, url, gatewayPort, clusterConnection, clusterId, duration, warmup, requests, k, users, items, idPrefix, ratings, batchSize, seed,
             noDrain, drainTimeout, json,
         };
         command.SetAction((parse, cancellationToken) =>
@@ -70,6 +75,8 @@ public static class LoadCommand
                 Levels = ParseLevels(parse.GetValue(concurrency)!)!,
                 Url = target,
                 GatewayPort = parse.GetValue(gatewayPort),
+                ClusterConnection = parse.GetValue(clusterConnection),
+                ClusterId = parse.GetValue(clusterId)!,
                 Budget = new LoadBudget
                 {
                     Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
@@ -102,6 +109,8 @@ public static class LoadCommand
         public required int[] Levels { get; init; }
         public required Uri Url { get; init; }
         public int GatewayPort { get; init; }
+        public string? ClusterConnection { get; init; }
+        public string ClusterId { get; init; } = "onlinerec";
         public required LoadBudget Budget { get; init; }
         public int K { get; init; }
         public required QueryIds Ids { get; init; }
@@ -123,7 +132,9 @@ public static class LoadCommand
         {
             try
             {
-                cluster = await ClusterConnection.ConnectAsync(settings.GatewayPort, cancellationToken);
+                cluster = string.IsNullOrWhiteSpace(settings.ClusterConnection)
+                    ? await ClusterConnection.ConnectAsync(settings.GatewayPort, cancellationToken)
+                    : await ClusterConnection.ConnectToPostgresClusterAsync(settings.ClusterConnection, settings.ClusterId, cancellationToken);
             }
             catch (ClusterUnavailableException) when (settings.Via == "http")
             {

@@ -12,6 +12,7 @@ internal static class PostgresDataSources
             SearchPath = options.Schema,
         };
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = applicationName;
+        PostgresConnections.CapPool(builder, options);
         // Prepared statements for the handful of statements we run over and over (unless the caller chose otherwise).
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();

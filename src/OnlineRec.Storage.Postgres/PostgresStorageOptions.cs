@@ -35,6 +35,12 @@ public sealed partial class PostgresStorageOptions
     /// <summary>Rows fetched per query when streaming a range (short snapshots don't hold back vacuum).</summary>
     public int ReadPageSize { get; set; } = 20_000;
 
+    /// <summary>
+    /// Connections per pool per silo (rating log, model store and Orleans each have one) unless the connection string
+    /// sets Maximum Pool Size. Keep silos × pools × this under the server's max_connections.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 16;
+
     /// <summary>Throws with a readable message when a setting is out of range.</summary>
     public void Validate()
     {
@@ -46,6 +52,7 @@ public sealed partial class PostgresStorageOptions
         if (MaxRatingsPerTransaction < 1) throw new ArgumentException("MaxRatingsPerTransaction must be ≥ 1.");
         if (MaxBatchSize < 1) throw new ArgumentException("MaxBatchSize must be ≥ 1.");
         if (ReadPageSize < 1) throw new ArgumentException("ReadPageSize must be ≥ 1.");
+        if (MaxPoolSize < 1) throw new ArgumentException("MaxPoolSize must be ≥ 1.");
     }
 
     public PostgresStorageOptions Clone() => (PostgresStorageOptions)MemberwiseClone();

@@ -14,28 +14,39 @@ public static class ModelInitializer
     public static MfModel Create(RatingDataset data, int factors, float initStd, Random random, MfModel? warmStart = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return Create(data.Users, data.Items, data.GlobalMean, factors, initStd, random, warmStart);
+    }
+
+    /// <summary>
+    /// As <see cref="Create(RatingDataset, int, float, Random, MfModel?)"/> for a trainer that never holds the ratings
+    /// (the sharded ALS coordinator): only the id maps and μ are needed to lay out and initialise the model.
+    /// </summary>
+    public static MfModel Create(IdMap users, IdMap items, float globalMean, int factors, float initStd, Random random, MfModel? warmStart = null)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(items);
         if (warmStart is null)
         {
-            var cold = new MfModel(factors, data.Users.Clone(), data.Items.Clone(), data.GlobalMean);
+            var cold = new MfModel(factors, users.Clone(), items.Clone(), globalMean);
             cold.InitializeRandom(random, initStd);
             return cold;
         }
 
         if (warmStart.Factors != factors)
             throw new ArgumentException($"The warm-start model has {warmStart.Factors} factors, the options ask for {factors}.", nameof(warmStart));
-        EnsurePrefix(warmStart.Users, warmStart.UserCount, data.Users, "user");
-        EnsurePrefix(warmStart.Items, warmStart.ItemCount, data.Items, "item");
+        EnsurePrefix(warmStart.Users, warmStart.UserCount, users, "user");
+        EnsurePrefix(warmStart.Items, warmStart.ItemCount, items, "item");
 
         var model = new MfModel(factors,
             new IdMap(warmStart.Users.Ids.Take(warmStart.UserCount)),
             new IdMap(warmStart.Items.Ids.Take(warmStart.ItemCount)),
-            data.GlobalMean);
+            globalMean);
         warmStart.UserBias.AsSpan(0, warmStart.UserCount).CopyTo(model.UserBias);
         warmStart.ItemBias.AsSpan(0, warmStart.ItemCount).CopyTo(model.ItemBias);
         warmStart.UserFactors.AsSpan(0, warmStart.UserCount * factors).CopyTo(model.UserFactors);
         warmStart.ItemFactors.AsSpan(0, warmStart.ItemCount * factors).CopyTo(model.ItemFactors);
-        for (var u = warmStart.UserCount; u < data.Users.Count; u++) model.Users.GetOrAdd(data.Users[u]);
-        for (var i = warmStart.ItemCount; i < data.Items.Count; i++) model.Items.GetOrAdd(data.Items[i]);
+        for (var u = warmStart.UserCount; u < users.Count; u++) model.Users.GetOrAdd(users[u]);
+        for (var i = warmStart.ItemCount; i < items.Count; i++) model.Items.GetOrAdd(items[i]);
         model.EnsureCapacity(random, initStd);
         return model;
     }

@@ -7,6 +7,8 @@ using OnlineRec.Abstractions;
 using OnlineRec.Grains.Ingestion;
 using OnlineRec.Grains.Learning;
 using OnlineRec.Grains.Options;
+using OnlineRec.Grains.Recovery;
+using OnlineRec.Grains.Reconciliation;
 using OnlineRec.Grains.Serving;
 using Orleans.Hosting;
 
@@ -34,6 +36,7 @@ public static class SiloBuilderExtensions
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddOptions<LearningOptions>().Bind(configuration.GetSection(LearningOptions.Section));
         services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(ReconcilerOptions.Section));
+        services.AddOptions<RecoveryOptions>().Bind(configuration.GetSection(RecoveryOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ItemFactorIndex(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Factors));
@@ -46,6 +49,9 @@ public static class SiloBuilderExtensions
         services.AddSingleton<LearningProgress>();
         services.AddSingleton(sp => new GrainReferenceCache<IItemGrain>(sp.GetRequiredService<IGrainFactory>()));
         services.AddHostedService<ReconcilerScheduler>();
+        services.AddSingleton<LogReplayer>();
+        services.AddHostedService<SiloFailureReplayer>();
+        services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
         return silo;
     }
 }

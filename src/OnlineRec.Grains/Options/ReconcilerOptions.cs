@@ -28,4 +28,16 @@ public sealed class ReconcilerOptions
 
     /// <summary>Threads the row solves may use; leaves headroom for serving on small machines. 0 = all cores.</summary>
     public int MaxDegreeOfParallelism { get; set; } = 0;
+
+    /// <summary>
+    /// Worker shards the row solves are spread over (one <c>IAlsWorkerGrain</c> each, placed on different silos).
+    /// 0 = one per active silo at the start of each retrain.
+    /// </summary>
+    public int Shards { get; set; } = 0;
+
+    /// <summary>
+    /// Bound on every call to a worker (loading its shard, one half-step). A worker whose silo died fails the retrain
+    /// after at most this long (usually sooner: Orleans fails calls to a silo once it is declared dead).
+    /// </summary>
+    public TimeSpan WorkerCallTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Core.Model;
 using OnlineRec.Core.Training;
+using OnlineRec.Core.Training.Sharded;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Serving;
 using OnlineRec.Storage.Models;
@@ -20,9 +21,12 @@ public sealed class ReconcilerState
 
 /// <summary>
 /// The cluster's one global retrainer. Snapshot the log at sequence S, train biased ALS warm-started from the
-/// installed version, store the result as version V+1, install it (every silo's catalog picks it up; grains adopt
+/// installed version with the row solves spread over <see cref="IAlsWorkerGrain"/> shards on the silos (each reads
+/// its shard of the log itself; this grain only holds the factors, see <see cref="ShardedAlsTrainer"/>), store the
+/// result as version V+1, install it (every silo's catalog picks it up; grains adopt
 /// it lazily and replay their ratings after S), then nudge the users who rated after S so their replays happen now.
-/// Reads are served from version V until each grain has adopted V+1. Training runs off the grain's turn.
+/// Reads are served from version V until each grain has adopted V+1. The solves run on the workers; between their
+/// calls this grain only copies vectors, so status calls keep being answered during a retrain.
 /// </summary>
 public sealed class AlsReconcilerGrain(
     [PersistentState("reconciler", GrainStorageNames.State)] IPersistentState<ReconcilerState> state,
@@ -109,52 +113,80 @@ public sealed class AlsReconcilerGrain(
         var installed = await catalog.RefreshAsync();
         var snapshotSequence = await ratingLog.GetLastSequenceAsync();
         var previous = installed.Model;
-
-        // Keep the installed version's id → row maps so the warm start lines up; new ids are appended.
-        var users = previous?.Users.Clone() ?? new IdMap();
-        var items = previous?.Items.Clone() ?? new IdMap();
-        var events = new List<RatingEvent>();
-        await foreach (var r in ratingLog.ReadRangeAsync(0, snapshotSequence)) events.Add(r.ToEvent());
-        if (events.Count == 0)
+        if (snapshotSequence == 0)
             return new RetrainReport(installed.Version, snapshotSequence, 0, 0, 0, "als", watch.Elapsed.TotalSeconds, double.NaN, trigger,
                 started, time.GetUtcNow(), "the rating log is empty; nothing to train");
-        var data = RatingDataset.FromEvents(LatestPerPair(events), users, items);
 
-        var defaults = new AlsOptions();
-        var alsOptions = defaults with
+        var alsOptions = AlsOptionsFor(modelOptions.Value, _options);
+        var shardCount = await ShardCountAsync();
+        var retrainId = Guid.NewGuid();
+        var assignment = new AlsShardAssignment(retrainId, snapshotSequence, shardCount, new AlsSolveSettings(alsOptions.Factors,
+            alsOptions.FactorLambda, alsOptions.BiasLambda, (int)alsOptions.FactorScaling, (int)alsOptions.BiasScaling, alsOptions.MaxDegreeOfParallelism));
+        var workers = Enumerable.Range(0, shardCount).Select(w => GrainFactory.GetGrain<IAlsWorkerGrain>(w)).ToArray();
+        var shards = workers.Select((worker, w) => (IAlsShardWorker)new TimeBoundShard(new WorkerGrainShard(worker, assignment),
+            _options.WorkerCallTimeout, $"ALS shard {w}/{shardCount}")).ToArray();
+        logger.LogInformation("Retrain {Retrain} ({Trigger}): snapshot at sequence {Sequence}, {Shards} shards.", retrainId, trigger, snapshotSequence, shardCount);
+
+        // Warm start from the installed version: the coordinator extends its id maps, so rows line up.
+        ShardedTrainingResult result;
+        try
         {
-            Factors = modelOptions.Value.Factors,
-            Iterations = _options.Iterations ?? defaults.Iterations,
-            FactorLambda = _options.Regularization ?? defaults.FactorLambda,
-            BiasLambda = _options.BiasRegularization ?? defaults.BiasLambda,
-            InitStd = modelOptions.Value.InitialStd,
-            MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism <= 0 ? -1 : _options.MaxDegreeOfParallelism,
-        };
-        // The solve is CPU-bound for seconds: keep it off the grain's turn so status calls still answer.
-        var model = await Task.Run(() => new AlsTrainer(alsOptions).Train(data, previous?.Factors == alsOptions.Factors ? previous : null));
+            result = await new ShardedAlsTrainer(alsOptions).TrainAsync(shards, previous?.Factors == alsOptions.Factors ? previous : null);
+        }
+        finally
+        {
+            await ReleaseWorkersAsync(workers, retrainId);
+        }
+        var model = result.Model;
         if (!model.IsFinite()) throw new TrainingDivergedException("ALS produced non-finite factors; not installing them.");
-        var trainRmse = Rmse(model, data);
+        var trainRmse = result.TrainRmse;
 
         var version = installed.Version + 1;
-        var metadata = $$"""{"algorithm":"als","trigger":"{{trigger}}","ratings":{{data.Count}},"trainRmse":{{trainRmse.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}}""";
+        var metadata = $$"""{"algorithm":"als","trigger":"{{trigger}}","ratings":{{result.Ratings}},"shards":{{shardCount}},"trainRmse":{{trainRmse.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}}""";
         await modelStore.SaveAsync(new ModelSnapshot(version, time.GetUtcNow(), snapshotSequence, metadata, model));
         await catalog.RefreshAsync();
-        logger.LogInformation("Installed model version {Version}: {Ratings} ratings through sequence {Sequence}, train RMSE {Rmse:F4}, {Seconds:F2}s.",
-            version, data.Count, snapshotSequence, trainRmse, watch.Elapsed.TotalSeconds);
+        logger.LogInformation("Installed model version {Version}: {Ratings} ratings through sequence {Sequence} on {Shards} shards, train RMSE {Rmse:F4}, {Seconds:F2}s.",
+            version, result.Ratings, snapshotSequence, shardCount, trainRmse, watch.Elapsed.TotalSeconds);
 
         var replayed = await NudgeUsersAfterAsync(snapshotSequence);
         logger.LogInformation("Version {Version}: {Users} users with ratings after the snapshot replayed them.", version, replayed);
-        return new RetrainReport(version, snapshotSequence, data.Count, data.Users.Count, data.Items.Count, "als",
+        return new RetrainReport(version, snapshotSequence, result.Ratings, model.UserCount, model.ItemCount, "als",
             watch.Elapsed.TotalSeconds, trainRmse, trigger, started, time.GetUtcNow(), null);
     }
 
-    /// <summary>A re-rating supersedes the earlier rating of the same pair; ALS should see each pair once.</summary>
-    private static IEnumerable<RatingEvent> LatestPerPair(List<RatingEvent> events)
+    /// <summary>The reconciler's ALS options: the model's factor count and init, the configured sweeps and penalties.</summary>
+    internal static AlsOptions AlsOptionsFor(ModelOptions model, ReconcilerOptions reconciler)
     {
-        var latest = new Dictionary<(string, string), int>();
-        for (var i = 0; i < events.Count; i++) latest[(events[i].User, events[i].Item)] = i;
-        if (latest.Count == events.Count) return events;
-        return latest.Values.Order().Select(i => events[i]);
+        var defaults = new AlsOptions();
+        return defaults with
+        {
+            Factors = model.Factors,
+            Iterations = reconciler.Iterations ?? defaults.Iterations,
+            FactorLambda = reconciler.Regularization ?? defaults.FactorLambda,
+            BiasLambda = reconciler.BiasRegularization ?? defaults.BiasLambda,
+            InitStd = model.InitialStd,
+            MaxDegreeOfParallelism = reconciler.MaxDegreeOfParallelism <= 0 ? -1 : reconciler.MaxDegreeOfParallelism,
+        };
+    }
+
+    private async Task<int> ShardCountAsync()
+    {
+        if (_options.Shards > 0) return _options.Shards;
+        var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        return Math.Max(1, hosts.Count);
+    }
+
+    // Workers drop the retrain's data whether it succeeded or not; one that is gone (its silo died) has nothing to drop.
+    private async Task ReleaseWorkersAsync(IAlsWorkerGrain[] workers, Guid retrainId)
+    {
+        try
+        {
+            await Task.WhenAll(workers.Select(w => w.Finish(retrainId))).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Some ALS workers of retrain {Retrain} did not release their shard; idle collection will.", retrainId);
+        }
     }
 
     /// <summary>Users who rated after the snapshot adopt the new version now (their replay re-applies those ratings).</summary>
@@ -165,16 +197,5 @@ public sealed class AlsReconcilerGrain(
         foreach (var chunk in users.Chunk(256))
             await Task.WhenAll(chunk.Select(u => GrainFactory.GetGrain<IUserGrain>(u).GetFactors()));
         return users.Count;
-    }
-
-    private static double Rmse(MfModel model, RatingDataset data)
-    {
-        double sum = 0;
-        foreach (var r in data.Ratings)
-        {
-            var e = r.Value - model.PredictRaw(r.User, r.Item);
-            sum += e * e;
-        }
-        return Math.Sqrt(sum / Math.Max(1, data.Count));
     }
 }

@@ -101,6 +101,42 @@ public sealed class PostgresRatingLog : IRatingLog
         }
     }
 
+    /// <summary>
+    /// The range read of <see cref="ReadRangeAsync"/> with the shard filter evaluated by the server, so each silo
+    /// receives only its shard's rows. Partition: PostgreSQL's <c>hashtext</c> of the id (ids are <c>COLLATE "C"</c>,
+    /// so the hash depends only on the bytes), made non-negative, modulo the shard count. Every worker of a retrain
+    /// reads the same database, so they all agree on it.
+    /// </summary>
+    public async IAsyncEnumerable<LoggedRating> ReadShardAsync(RatingShard shard, long upToSequence,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        shard.Validate();
+        var column = shard.Key == ShardKey.User ? "r.user_id" : "r.item_id";
+        // Windows as in ReadRangeAsync, but a filtered window may legitimately come back short: walk to upToSequence,
+        // which must not run past the committed log.
+        var end = Math.Min(upToSequence, await GetLastSequenceAsync(cancellationToken).ConfigureAwait(false));
+        var cursor = 0L;
+        while (cursor < end)
+        {
+            var windowEnd = end - cursor > _options.ReadPageSize ? cursor + _options.ReadPageSize : end;
+            await using var command = _dataSource.CreateCommand($"""
+                SELECT b.first_seq + r.ord, r.user_id, r.item_id, r.value, r.ts
+                FROM rating_batches b
+                JOIN rating_rows r ON r.batch_id = b.batch_id AND r.ord >= $1 + 1 - b.first_seq AND r.ord <= $2 - b.first_seq
+                WHERE b.first_seq >= coalesce((SELECT max(first_seq) FROM rating_batches WHERE first_seq <= $1 + 1), 1)
+                  AND b.first_seq <= $2
+                  AND (hashtext({column}) & 2147483647) % $3 = $4
+                ORDER BY b.first_seq, r.ord;
+                """);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = cursor });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = windowEnd });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = shard.Count });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = shard.Index });
+            await foreach (var rating in ReadAsync(command, cancellationToken).ConfigureAwait(false)) yield return rating;
+            cursor = windowEnd;
+        }
+    }
+
     public IAsyncEnumerable<LoggedRating> ReadUserAsync(string user, long afterSequence = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);

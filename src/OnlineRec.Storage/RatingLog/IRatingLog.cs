@@ -20,6 +20,14 @@ public interface IRatingLog : IAsyncDisposable
     /// <summary>Ratings with afterSequence &lt; sequence ≤ upToSequence in sequence order, streamed page by page.</summary>
     IAsyncEnumerable<LoggedRating> ReadRangeAsync(long afterSequence, long upToSequence, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Ratings with sequence ≤ <paramref name="upToSequence"/> (a sequence already committed, e.g. a retrain's snapshot)
+    /// whose user (or item, by <see cref="RatingShard.Key"/>) falls in the shard, in sequence order. The log defines the
+    /// partition: for a given shard count every id falls in exactly one shard, the same one on every call to this log.
+    /// A sharded retrain reads each shard's ratings on the silo that solves it instead of the whole log in one place.
+    /// </summary>
+    IAsyncEnumerable<LoggedRating> ReadShardAsync(RatingShard shard, long upToSequence, CancellationToken cancellationToken = default);
+
     /// <summary>A user's ratings with sequence &gt; afterSequence, in sequence order (grain catch-up, rated items).</summary>
     IAsyncEnumerable<LoggedRating> ReadUserAsync(string user, long afterSequence = 0, CancellationToken cancellationToken = default);
 
@@ -53,3 +61,23 @@ public readonly record struct LoggedRating(long Sequence, string User, string It
 
 /// <summary>Aggregate figures of the log; <see cref="MeanRating"/> is 0 for an empty log.</summary>
 public sealed record RatingLogStats(long Count, long DistinctUsers, long DistinctItems, double MeanRating, long LastSequence);
+
+/// <summary>Which id a rating is sharded by.</summary>
+public enum ShardKey
+{
+    User = 0,
+    Item = 1,
+}
+
+/// <summary>Shard <see cref="Index"/> of <see cref="Count"/> of the log's ratings, by user or by item.</summary>
+public readonly record struct RatingShard(ShardKey Key, int Index, int Count)
+{
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Count, 1, nameof(Count));
+        if (Index < 0 || Index >= Count) throw new ArgumentOutOfRangeException(nameof(Index), Index, $"Must be in [0, {Count}).");
+    }
+
+    /// <summary>The id the shard is decided by.</summary>
+    public string IdOf(in LoggedRating rating) => Key == ShardKey.User ? rating.User : rating.Item;
+}

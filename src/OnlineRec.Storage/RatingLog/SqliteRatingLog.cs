@@ -150,6 +150,26 @@ public sealed class SqliteRatingLog : IRatingLog
         }
     }
 
+    /// <summary>
+    /// A scan of the range filtered in process: the embedded log serves one silo, so there is no network to spare.
+    /// Partition: FNV-1a of the id (<see cref="StableShard"/>) modulo the shard count.
+    /// </summary>
+    public async IAsyncEnumerable<LoggedRating> ReadShardAsync(RatingShard shard, long upToSequence,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        shard.Validate();
+        await foreach (var rating in ReadRangeAsync(0, upToSequence, cancellationToken).ConfigureAwait(false))
+            if (StableShard(shard.IdOf(rating), shard.Count) == shard.Index) yield return rating;
+    }
+
+    /// <summary>FNV-1a over UTF-16 code units modulo <paramref name="count"/>: stable across processes and runs.</summary>
+    internal static int StableShard(string id, int count)
+    {
+        var hash = 2166136261u;
+        foreach (var c in id) hash = (hash ^ c) * 16777619u;
+        return (int)(hash % (uint)count);
+    }
+
     public IAsyncEnumerable<LoggedRating> ReadUserAsync(string user, long afterSequence = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);

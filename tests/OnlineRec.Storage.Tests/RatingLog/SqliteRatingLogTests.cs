@@ -34,6 +34,33 @@ public sealed class SqliteRatingLogTests : IDisposable
         Assert.Equal(Enumerable.Range(11, 45).Select(i => (long)i), read.Select(r => r.Sequence));
     }
 
+    [Theory]
+    [InlineData(ShardKey.User)]
+    [InlineData(ShardKey.Item)]
+    public async Task Shard_reads_partition_the_log_up_to_a_sequence_by_id_in_order(ShardKey key)
+    {
+        await using var log = new SqliteRatingLog(_dir.Options(o => o.ReadPageSize = 64));
+        var first = SyntheticRatings.Batch(300, seed: 1, users: 40, items: 30);
+        var second = SyntheticRatings.Batch(200, seed: 2, users: 40, items: 30);
+        await log.AppendAsync(first);
+        await log.AppendAsync(second);
+        var upTo = 420L;
+        var expected = first.Concat(second).Select((r, i) => new LoggedRating(i + 1, r.User, r.Item, r.Value, r.Timestamp))
+            .Where(r => r.Sequence <= upTo).ToList();
+
+        var shards = new List<List<LoggedRating>>();
+        for (var s = 0; s < 3; s++) shards.Add(await log.ReadShardAsync(new RatingShard(key, s, 3), upTo).ToListAsync());
+
+        string IdOf(LoggedRating r) => key == ShardKey.User ? r.User : r.Item;
+        // Together exactly the ratings up to the sequence; each shard in sequence order; every id in one shard only.
+        Assert.Equal(expected, shards.SelectMany(s => s).OrderBy(r => r.Sequence));
+        Assert.All(shards, s => Assert.Equal(s.OrderBy(r => r.Sequence), s));
+        var shardsOfId = shards.SelectMany((s, index) => s.Select(r => (Id: IdOf(r), index))).Distinct().GroupBy(p => p.Id);
+        Assert.All(shardsOfId, g => Assert.Single(g));
+        Assert.True(shards.Count(s => s.Count > 0) >= 2, "forty ids should not all hash to one shard");
+        Assert.Equal(expected, await log.ReadShardAsync(new RatingShard(key, 0, 1), upTo).ToListAsync());
+    }
+
     [Fact]
     public async Task Concurrent_appenders_get_disjoint_contiguous_ranges_covering_every_sequence()
     {

@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using OnlineRec.Grains;
+using OnlineRec.Storage.Postgres;
+using OnlineRec.Storage.Postgres.Hosting;
+using OnlineRec.Storage.Postgres.Schema;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace OnlineRec.Silo.Hosting;
+
+/// <summary>
+/// A silo of a multi-silo cluster on PostgreSQL: Orleans membership, grain state and reminders through the ADO.NET
+/// providers, the rating log and model store through OnlineRec.Storage.Postgres, all in one database.
+/// </summary>
+internal static class PostgresClusterSilo
+{
+    /// <summary>Rating log, model store and (unless turned off) the start-up migration.</summary>
+    public static void AddStorage(IServiceCollection services, IConfiguration configuration, SiloClusterOptions cluster)
+    {
+        var storage = ReadStorageOptions(configuration);
+        // Registered before the silo so it runs (and finishes) before the silo joins: hosted services start in order.
+        if (cluster.MigrateOnStart) services.AddHostedService(_ => new SchemaMigrationService(storage));
+        services.AddOnlineRecPostgresStorage(configuration);
+    }
+
+    public static void Configure(ISiloBuilder silo, IConfiguration configuration, SiloClusterOptions cluster)
+    {
+        var orleansConnection = PostgresConnections.ForOrleans(ReadStorageOptions(configuration));
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        if (!string.IsNullOrWhiteSpace(cluster.SiloName)) silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName);
+        var address = string.IsNullOrWhiteSpace(cluster.AdvertisedAddress) ? IPAddress.Loopback : IPAddress.Parse(cluster.AdvertisedAddress);
+        // Listen on all interfaces when advertising a routable address (containers); on loopback otherwise.
+        silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = PostgresSchema.OrleansInvariant;
+            o.ConnectionString = orleansConnection;
+        });
+        silo.AddAdoNetGrainStorage(GrainStorageNames.State, options => options.Configure<IServiceProvider>((o, services) =>
+        {
+            o.Invariant = PostgresSchema.OrleansInvariant;
+            o.ConnectionString = orleansConnection;
+            // Grain states are [GenerateSerializer] types holding float vectors: the Orleans binary codec is
+            // compact and exact where JSON would round-trip floats through text.
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>());
+        }));
+        // Reminders in the database: the reconciler's schedule survives the loss of the silo it ran on.
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = PostgresSchema.OrleansInvariant;
+            o.ConnectionString = orleansConnection;
+        });
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Cluster:Membership"));
+    }
+
+    public static PostgresStorageOptions ReadStorageOptions(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(PostgresStorageRegistration.Section).Get<PostgresStorageOptions>() ?? new PostgresStorageOptions();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString)) options.ConnectionString = configuration.GetConnectionString("Postgres") ?? "";
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            throw new OptionsValidationException(nameof(PostgresStorageOptions), typeof(PostgresStorageOptions),
+                ["Cluster mode 'postgres' needs a connection string: --connection \"Host=…;Username=…;Password=…;Database=…\" (or Storage:Postgres:ConnectionString)."]);
+        options.Validate();
+        return options;
+    }
+}
+
+/// <summary>Applies the schema before the silo starts; idempotent and serialised across silos starting together.</summary>
+internal sealed class SchemaMigrationService(PostgresStorageOptions options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken) =>
+        await PostgresSchema.MigrateAsync(options, includeOrleans: true, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
