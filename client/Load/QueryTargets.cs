@@ -24,7 +24,7 @@ public sealed class ClusterQueryTarget(OnlineRecClient client) : IQueryTarget
 {
     public string Name => "client";
 
-    public Task PredictAsync(string user, string item, CancellationToken cancellationToken) => client.PredictAsync(user, item);
+    public Task PredictAsync(string user, string item, CancellationToken cancellationToken) => client.PredictAsync(user, item, cancellationToken);
 
-    public Task RecommendAsync(string user, int k, CancellationToken cancellationToken) => client.RecommendAsync(user, k);
+    public Task RecommendAsync(string user, int k, CancellationToken cancellationToken) => client.RecommendAsync(user, k, cancellationToken);
 }

@@ -65,11 +65,13 @@ internal static class OnlineRecApi
             ApiJsonContext.Default.RatingsAccepted, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> GetPrediction(string user, string item, IGrainFactory grains, IOptions<ModelOptions> model)
+    // Single reads go through the silo's serving replicas too (no grain hop when the user is active here).
+    private static async Task<IResult> GetPrediction(string user, string item, ServingReads reads, IOptions<ModelOptions> model)
     {
         if ((IdProblem(user, "user", model.Value) ?? IdProblem(item, "item", model.Value)) is { } problem) return problem;
-        var p = await grains.GetGrain<IUserGrain>(user).Predict(item);
-        return Results.Json(new PredictionResponse(p.User, p.Item, p.Score, p.ModelVersion), ApiJsonContext.Default.PredictionResponse);
+        var answers = await reads.PredictAsync(new PredictionQuery([user], [item]));
+        if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
+        return Results.Json(new PredictionResponse(user, item, answers.Scores[0], answers.ModelVersions[0]), ApiJsonContext.Default.PredictionResponse);
     }
 
     private static async Task<IResult> PostPredictions(HttpRequest request, IGrainFactory grains, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
@@ -108,12 +110,14 @@ internal static class OnlineRecApi
         return Results.Json(new PredictionsResponse(scores), ApiJsonContext.Default.PredictionsResponse);
     }
 
-    private static async Task<IResult> GetRecommendations(string user, int? k, IGrainFactory grains, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
+    private static async Task<IResult> GetRecommendations(string user, int? k, ServingReads reads, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
     {
         if (IdProblem(user, "user", model.Value) is { } problem) return problem;
         var count = k ?? 10;
         if (count < 1 || count > api.Value.MaxResults) return Problems.BadRequest("Invalid k", $"k must be between 1 and {api.Value.MaxResults}.");
-        var items = await grains.GetGrain<IUserGrain>(user).Recommend(count);
+        var answers = await reads.RecommendAsync(new RecommendationQuery([user], [count]));
+        if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
+        var items = answers.Items[0];
         return Results.Json(new ItemsResponse(items.Select(i => new ScoredItemDto(i.Item, i.Score)).ToArray()), ApiJsonContext.Default.ItemsResponse);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using OnlineRec.Grains;
+using OnlineRec.Grains.Options;
 using OnlineRec.Storage.Postgres;
 using OnlineRec.Storage.Postgres.Hosting;
 using OnlineRec.Storage.Postgres.Schema;
@@ -22,7 +23,16 @@ internal static class PostgresClusterSilo
         // Registered before the silo so it runs (and finishes) before the silo joins: hosted services start in order.
         if (cluster.MigrateOnStart) services.AddHostedService(_ => new SchemaMigrationService(storage));
         services.AddOnlineRecPostgresStorage(configuration);
+
+        // A grain-state write through Orleans' ADO.NET provider costs far more than through our SQLite provider
+        // (measured: with the embedded 2 s interval a silo learned 1.2–1.4k ratings/s, with 20 s 7.6–8.2k/s, same
+        // load). State is a cache of the log — a re-activated grain catches up from it — so write less often.
+        if (configuration[$"{LearningOptions.Section}:{nameof(LearningOptions.WriteBehindInterval)}"] is null)
+            services.PostConfigure<LearningOptions>(o => o.WriteBehindInterval = ClusterWriteBehindInterval);
     }
+
+    /// <summary>Write-behind interval of grain state in cluster mode unless Learning:WriteBehindInterval is set.</summary>
+    public static readonly TimeSpan ClusterWriteBehindInterval = TimeSpan.FromSeconds(20);
 
     public static void Configure(ISiloBuilder silo, IConfiguration configuration, SiloClusterOptions cluster)
     {

@@ -28,10 +28,21 @@ public interface IRatingIngestGrain : IGrainWithIntegerKey
     Task<IngestResult> Ingest(RatingInput[] ratings, string? idempotencyKey);
 }
 
-/// <summary>Silo-local reads that need no particular user: similar items from this silo's item replica.</summary>
+/// <summary>
+/// Silo-local reads answered from this silo's replicas: similar items, and batched predictions and recommendations
+/// (what the .NET client coalesces concurrent calls into). Users whose grain is not active on the answering silo, or
+/// has not yet adopted the installed model version, are answered by their user grain, so answers are never older
+/// than the grain's last completed rating batch.
+/// </summary>
 [Alias("onlinerec.serving")]
 public interface IServingGrain : IGrainWithIntegerKey
 {
     [ReadOnly, Alias("Similar")]
     Task<ScoredItem[]> Similar(string item, int count);
+
+    [ReadOnly, Alias("PredictBatch")]
+    Task<PredictionAnswers> PredictBatch(PredictionQuery query);
+
+    [ReadOnly, Alias("RecommendBatch")]
+    Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query);
 }

@@ -69,3 +69,59 @@ public enum ReconcilerStatus
 /// <summary>The model as the cluster sees it: installed version, log counts and the reconciler's state.</summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.model-status")]
 public sealed record ModelStatus(int Version, long Ratings, long Users, long Items, ReconcilerStatus Status, RetrainReport? LastRetrain, float GlobalMean);
+
+/// <summary>Many (user, item) predictions in one call: pair i is (Users[i], Items[i]).</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.prediction-query")]
+public sealed record PredictionQuery(string[] Users, string[] Items);
+
+/// <summary>Why entry <see cref="Index"/> of a batched query could not be answered; the other entries are valid.</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.query-failure")]
+public sealed record QueryFailure(int Index, string Message);
+
+/// <summary>Answers to a <see cref="PredictionQuery"/>, index for index (entries named in Failures are not answers).</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.prediction-answers")]
+public sealed record PredictionAnswers(float[] Scores, int[] ModelVersions, QueryFailure[] Failures);
+
+/// <summary>Many users' top-N lists in one call: entry i asks Counts[i] items for Users[i].</summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.recommendation-query")]
+public sealed record RecommendationQuery(string[] Users, int[] Counts);
+
+/// <summary>
+/// Answers to a <see cref="RecommendationQuery"/>, index for index (entries named in Failures are empty), packed for
+/// the wire: top lists of concurrent users overlap heavily, so each distinct item id travels once per batch
+/// (<see cref="ItemIds"/>) and list entries are (reference, score) pairs in flat arrays. List i occupies positions
+/// Offsets[i] .. Offsets[i + 1] − 1 of <see cref="ItemRefs"/> and <see cref="Scores"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.recommendation-answers")]
+public sealed record RecommendationAnswers(string[] ItemIds, int[] Offsets, int[] ItemRefs, float[] Scores, QueryFailure[] Failures)
+{
+    public int Count => Offsets.Length - 1;
+
+    public static RecommendationAnswers Pack(IReadOnlyList<ScoredItem[]> lists, QueryFailure[] failures)
+    {
+        var offsets = new int[lists.Count + 1];
+        for (var i = 0; i < lists.Count; i++) offsets[i + 1] = offsets[i] + lists[i].Length;
+        var refs = new int[offsets[^1]];
+        var scores = new float[refs.Length];
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var position = 0;
+        foreach (var list in lists)
+            foreach (var scored in list)
+            {
+                if (!ids.TryGetValue(scored.Item, out var id)) ids[scored.Item] = id = ids.Count;
+                refs[position] = id;
+                scores[position++] = scored.Score;
+            }
+        var table = new string[ids.Count];
+        foreach (var (item, id) in ids) table[id] = item;
+        return new RecommendationAnswers(table, offsets, refs, scores, failures);
+    }
+
+    public ScoredItem[] ListAt(int index)
+    {
+        var start = Offsets[index];
+        var list = new ScoredItem[Offsets[index + 1] - start];
+        for (var j = 0; j < list.Length; j++) list[j] = new ScoredItem(ItemIds[ItemRefs[start + j]], Scores[start + j]);
+        return list;
+    }
+}

@@ -10,10 +10,11 @@ public static class ClientHostingExtensions
     /// Connects to a local OnlineRec silo's gateway (single machine / development) and registers
     /// <see cref="OnlineRecClient"/>.
     /// </summary>
-    public static IHostApplicationBuilder AddOnlineRecLocalClient(this IHostApplicationBuilder builder, int gatewayPort = 30000)
+    public static IHostApplicationBuilder AddOnlineRecLocalClient(this IHostApplicationBuilder builder, int gatewayPort = 30000,
+        CoalescingOptions? coalescing = null)
     {
         builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort));
-        builder.Services.AddSingleton<OnlineRecClient>();
+        builder.Services.AddSingleton(sp => new OnlineRecClient(sp.GetRequiredService<IClusterClient>(), coalescing ?? new CoalescingOptions()));
         return builder;
     }
 
@@ -40,7 +41,7 @@ public static class ClientHostingExtensions
                 o.ConnectionString = connectionString;
             });
         });
-        builder.Services.AddSingleton<OnlineRecClient>();
+        builder.Services.AddSingleton(sp => new OnlineRecClient(sp.GetRequiredService<IClusterClient>(), new CoalescingOptions()));
         return builder;
     }
 }

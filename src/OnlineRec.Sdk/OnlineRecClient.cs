@@ -3,39 +3,91 @@ using OnlineRec.Abstractions;
 namespace OnlineRec.Sdk;
 
 /// <summary>
-/// The typed client for .NET apps. Every call is one grain call through the cluster's gateway; ratings take the same
-/// validated, logged-before-acknowledged path as the REST API.
+/// The typed client for .NET apps. Ratings take the same validated, logged-before-acknowledged path as the REST API.
+/// Concurrent <see cref="PredictAsync"/> and <see cref="RecommendAsync"/> calls are coalesced into batched calls to
+/// the silo's serving grain (see <see cref="CoalescingOptions"/>); each caller still gets its own answer or error.
+/// Freshness is unchanged by batching: every answer reflects at least the user's last completed rating batch on the
+/// silo that learns it, and top-N lists may additionally trail other items' online updates by the silo's
+/// <c>Serving:RecommendationMaxAge</c>.
 /// </summary>
-public sealed class OnlineRecClient(IClusterClient cluster)
+public sealed class OnlineRecClient
 {
+    private readonly IClusterClient _cluster;
+    private readonly RequestCoalescer<(string User, string Item), Prediction>? _predictions;
+    private readonly RequestCoalescer<(string User, int Count), ScoredItem[]>? _recommendations;
+
+    public OnlineRecClient(IClusterClient cluster) : this(cluster, new CoalescingOptions())
+    {
+    }
+
+    public OnlineRecClient(IClusterClient cluster, CoalescingOptions coalescing)
+    {
+        _cluster = cluster;
+        if (!coalescing.Enabled) return;
+        _predictions = new(PredictBatchAsync, coalescing);
+        _recommendations = new(RecommendBatchAsync, coalescing);
+    }
+
     /// <summary>Logs and learns a batch. Throws <see cref="RatingsRejectedException"/> when any entry is invalid (nothing is stored then).</summary>
     public async Task<IngestResult> IngestAsync(IReadOnlyList<RatingInput> ratings, string? idempotencyKey = null)
     {
-        var result = await cluster.GetGrain<IRatingIngestGrain>(0).Ingest(ratings as RatingInput[] ?? ratings.ToArray(), idempotencyKey);
+        var result = await _cluster.GetGrain<IRatingIngestGrain>(0).Ingest(ratings as RatingInput[] ?? ratings.ToArray(), idempotencyKey);
         return result.IsAccepted ? result : throw new RatingsRejectedException(result.Rejections);
     }
 
-    public Task<Prediction> PredictAsync(string user, string item) =>
-        cluster.GetGrain<IUserGrain>(user).Predict(item);
+    /// <summary>
+    /// The user's predicted rating of the item. Cancelling abandons the wait (the batch it joined still runs);
+    /// failures specific to this user come back as <see cref="ServingQueryException"/>.
+    /// </summary>
+    public Task<Prediction> PredictAsync(string user, string item, CancellationToken cancellationToken = default) =>
+        _predictions?.Enqueue((user, item), cancellationToken) ?? _cluster.GetGrain<IUserGrain>(user).Predict(item).WaitAsync(cancellationToken);
 
     /// <summary>Scores for one user and many items, in the order given.</summary>
     public Task<float[]> PredictManyAsync(string user, string[] items) =>
-        cluster.GetGrain<IUserGrain>(user).PredictMany(items);
+        _cluster.GetGrain<IUserGrain>(user).PredictMany(items);
 
     /// <summary>Top-<paramref name="count"/> items the user has not rated, best first.</summary>
-    public Task<ScoredItem[]> RecommendAsync(string user, int count = 10) =>
-        cluster.GetGrain<IUserGrain>(user).Recommend(count);
+    public Task<ScoredItem[]> RecommendAsync(string user, int count = 10, CancellationToken cancellationToken = default) =>
+        _recommendations?.Enqueue((user, count), cancellationToken) ?? _cluster.GetGrain<IUserGrain>(user).Recommend(count).WaitAsync(cancellationToken);
+
+    private async Task<BatchAnswer<Prediction>[]> PredictBatchAsync((string User, string Item)[] pairs)
+    {
+        var users = new string[pairs.Length];
+        var items = new string[pairs.Length];
+        for (var i = 0; i < pairs.Length; i++) (users[i], items[i]) = pairs[i];
+        var answers = await _cluster.GetGrain<IServingGrain>(0).PredictBatch(new PredictionQuery(users, items));
+        var result = new BatchAnswer<Prediction>[pairs.Length];
+        for (var i = 0; i < pairs.Length; i++) result[i] = new(new Prediction(users[i], items[i], answers.Scores[i], answers.ModelVersions[i]), null);
+        foreach (var failure in answers.Failures) result[failure.Index] = BatchAnswer<Prediction>.Failed(new ServingQueryException(failure.Message));
+        return result;
+    }
+
+    private async Task<BatchAnswer<ScoredItem[]>[]> RecommendBatchAsync((string User, int Count)[] requests)
+    {
+        var users = new string[requests.Length];
+        var counts = new int[requests.Length];
+        for (var i = 0; i < requests.Length; i++) (users[i], counts[i]) = requests[i];
+        var answers = await _cluster.GetGrain<IServingGrain>(0).RecommendBatch(new RecommendationQuery(users, counts));
+        if (answers.Count != requests.Length) throw new InvalidOperationException($"{requests.Length} recommendation requests got {answers.Count} answers.");
+        var result = new BatchAnswer<ScoredItem[]>[requests.Length];
+        for (var i = 0; i < requests.Length; i++) result[i] = new(answers.ListAt(i), null);
+        foreach (var failure in answers.Failures) result[failure.Index] = BatchAnswer<ScoredItem[]>.Failed(new ServingQueryException(failure.Message));
+        return result;
+    }
 
     public Task<ScoredItem[]> SimilarItemsAsync(string item, int count = 10) =>
-        cluster.GetGrain<IServingGrain>(0).Similar(item, count);
+        _cluster.GetGrain<IServingGrain>(0).Similar(item, count);
 
     /// <summary>Starts a global retrain; false when one is already running.</summary>
     public Task<bool> RequestRetrainAsync() =>
-        cluster.GetGrain<IAlsReconcilerGrain>(0).RequestRetrain("client");
+        _cluster.GetGrain<IAlsReconcilerGrain>(0).RequestRetrain("client");
 
     public Task<ModelStatus> GetModelStatusAsync() =>
-        cluster.GetGrain<IAlsReconcilerGrain>(0).GetStatus();
+        _cluster.GetGrain<IAlsReconcilerGrain>(0).GetStatus();
 }
+
+/// <summary>One coalesced read failed on the silo for this request only (its batch neighbours were answered).</summary>
+public sealed class ServingQueryException(string message) : Exception(message);
 
 /// <summary>A batch was refused; <see cref="Rejections"/> names each bad entry by index.</summary>
 public sealed class RatingsRejectedException(IReadOnlyList<RatingRejection> rejections)

@@ -42,6 +42,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Learning:WriteBehindInterval"] = "00:00:00.500",
             ["Reconciler:Period"] = "00:00:00",
             ["Reconciler:Iterations"] = "5",
+            // Long enough that a cached top list never expires mid-test; invalidation by row/version is what's tested.
+            ["Serving:RecommendationMaxAge"] = "01:00:00",
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();

@@ -36,11 +36,15 @@ public static class SiloBuilderExtensions
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddOptions<LearningOptions>().Bind(configuration.GetSection(LearningOptions.Section));
         services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(ReconcilerOptions.Section));
+        services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.Section));
         services.AddOptions<RecoveryOptions>().Bind(configuration.GetSection(RecoveryOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ItemFactorIndex(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Factors));
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<UserFactorReplica>();
+        services.AddSingleton<RecommendationCache>();
+        services.AddSingleton<ServingReads>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelCatalog>());
         services.AddSingleton<IItemReplicaServiceClient, ItemReplicaServiceClient>();
         services.AddSingleton<ItemUpdateBroadcaster>();

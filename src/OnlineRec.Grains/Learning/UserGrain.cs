@@ -19,6 +19,7 @@ public sealed class UserGrain(
     [PersistentState("user", GrainStorageNames.State)] IPersistentState<UserState> state,
     ModelCatalog catalog,
     ItemFactorIndex itemIndex,
+    UserFactorReplica userReplica,
     IRatingLog ratingLog,
     GrainReferenceCache<IItemGrain> items,
     LearningProgress progress,
@@ -31,6 +32,7 @@ public sealed class UserGrain(
     private readonly RatingScale _scale = modelOptions.Value.ParsedScale();
     private WriteBehind<UserState> _writeBehind = null!;
     private Task? _synchronizing;
+    private UserRow? _published;
 
     private string Id => this.GetPrimaryKeyString();
     private UserState S => state.State;
@@ -41,17 +43,34 @@ public sealed class UserGrain(
         await CatchUpFromLogAsync(adopt: !state.RecordExists || S.Vector.Length != _options.Factors || S.ModelVersion < catalog.Current.Version);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _writeBehind.FlushAsync();
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_published is not null) userReplica.Withdraw(Id, _published);
+        return _writeBehind.FlushAsync();
+    }
 
     public async Task ApplyRatings(RatingMessage[] ratings)
     {
-        await EnsureCurrentVersionAsync();
-        foreach (var rating in ratings)
+        try
         {
-            if (!string.Equals(rating.User, Id, StringComparison.Ordinal)) continue;
-            await ApplyAsync(rating.Item, rating.Value, rating.Sequence);
+            await EnsureCurrentVersionAsync();
+            foreach (var rating in ratings)
+            {
+                if (!string.Equals(rating.User, Id, StringComparison.Ordinal)) continue;
+                await ApplyAsync(rating.Item, rating.Value, rating.Sequence);
+            }
         }
+        finally
+        {
+            PublishRow();
+        }
+    }
+
+    /// <summary>Shows this silo's batched reads the state after a completed batch, catch-up or adoption.</summary>
+    private void PublishRow()
+    {
+        _published = new UserRow(S.Bias, (float[])S.Vector.Clone(), IsKnown, S.ModelVersion, [.. S.Rated.Keys]);
+        userReplica.Publish(Id, _published);
     }
 
     public async Task<Prediction> Predict(string item)
@@ -71,12 +90,7 @@ public sealed class UserGrain(
     public async Task<ScoredItem[]> Recommend(int count)
     {
         await EnsureCurrentVersionAsync();
-        var known = IsKnown;
-        var offset = catalog.Current.GlobalMean + (known ? S.Bias : 0f);
-        var top = itemIndex.TopK(known ? S.Vector : ReadOnlySpan<float>.Empty, count, S.Rated.Keys);
-        var result = new ScoredItem[top.Length];
-        for (var i = 0; i < top.Length; i++) result[i] = new ScoredItem(top[i].Item, _scale.Clamp(offset + top[i].Score));
-        return result;
+        return PredictionFormula.Recommend(catalog.Current.GlobalMean, IsKnown, S.Bias, S.Vector, S.Rated.Keys, count, itemIndex, _scale);
     }
 
     public async Task<FactorRow> GetFactors()
@@ -90,17 +104,8 @@ public sealed class UserGrain(
     /// <summary>A user is "known" once it has rated something or appears in the installed model.</summary>
     private bool IsKnown => S.InModel || S.Rated.Count > 0;
 
-    private float Score(string item)
-    {
-        var mu = catalog.Current.GlobalMean;
-        Span<float> itemVector = stackalloc float[_options.Factors];
-        var knownItem = itemIndex.TryGet(item, out var itemBias, itemVector);
-        var score = mu;
-        if (IsKnown) score += S.Bias;
-        if (knownItem) score += itemBias;
-        if (IsKnown && knownItem) score += VectorMath.Dot(S.Vector, itemVector);
-        return _scale.Clamp(score);
-    }
+    private float Score(string item) =>
+        PredictionFormula.Score(catalog.Current.GlobalMean, IsKnown, S.Bias, S.Vector, itemIndex, item, _scale);
 
     /// <summary>One SGD step for (this user, item): the item computes e and applies its half, we apply ours.</summary>
     private async Task ApplyAsync(string item, float value, long sequence)
@@ -202,5 +207,6 @@ public sealed class UserGrain(
         }
         pending.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
         foreach (var logged in pending) await ApplyAsync(logged.Item, logged.Value, logged.Sequence);
+        PublishRow();
     }
 }

@@ -92,6 +92,24 @@ public sealed class ItemFactorIndex
     }
 
     /// <summary>
+    /// The item's bias and its dot product with <paramref name="userVector"/> (0 for an empty vector), read in place.
+    /// False when the item is unknown.
+    /// </summary>
+    public bool TryScore(string item, ReadOnlySpan<float> userVector, out float bias, out float dot)
+    {
+        var table = _table;
+        if (!table.Index.TryGetValue(item, out var row) || row >= table.Count)
+        {
+            bias = 0;
+            dot = 0;
+            return false;
+        }
+        bias = table.Biases[row];
+        dot = userVector.Length == Factors ? VectorMath.Dot(userVector, table.Vectors.AsSpan(row * Factors, Factors)) : 0f;
+        return true;
+    }
+
+    /// <summary>
     /// Top <paramref name="count"/> items by b_i + p·q_i (the user's μ + b_u shifts every score equally and is added by the
     /// caller), skipping <paramref name="exclude"/>. A user without a vector (empty span) ranks by item bias alone.
     /// </summary>

@@ -3,9 +3,12 @@ using Orleans.Concurrency;
 
 namespace OnlineRec.Grains.Serving;
 
-/// <summary>Answers item-to-item queries from this silo's replica, with no grain hop per item.</summary>
-[StatelessWorker]
-public sealed class ServingGrain(ItemFactorIndex itemIndex) : Grain, IServingGrain
+/// <summary>
+/// Answers item-to-item queries and batched predictions/recommendations from this silo's replicas, with no grain hop
+/// per item or (for users active here) per user. Reentrant: a batch waiting on a user grain must not hold up others.
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class ServingGrain(ItemFactorIndex itemIndex, ServingReads reads) : Grain, IServingGrain
 {
     public Task<ScoredItem[]> Similar(string item, int count)
     {
@@ -13,5 +16,13 @@ public sealed class ServingGrain(ItemFactorIndex itemIndex) : Grain, IServingGra
         var result = new ScoredItem[similar.Length];
         for (var i = 0; i < similar.Length; i++) result[i] = new ScoredItem(similar[i].Item, similar[i].Score);
         return Task.FromResult(result);
+    }
+
+    public Task<PredictionAnswers> PredictBatch(PredictionQuery query) => reads.PredictAsync(query);
+
+    public async Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query)
+    {
+        var lists = await reads.RecommendAsync(query);
+        return RecommendationAnswers.Pack(lists.Items, lists.Failures);
     }
 }

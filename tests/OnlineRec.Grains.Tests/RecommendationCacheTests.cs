@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Options;
+using OnlineRec.Abstractions;
+using OnlineRec.Grains.Options;
+using OnlineRec.Grains.Serving;
+
+namespace OnlineRec.Grains.Tests;
+
+public sealed class RecommendationCacheTests
+{
+    private sealed class ManualClock : TimeProvider
+    {
+        public long Ticks { get; set; }
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Ticks;
+    }
+
+    private static readonly ScoredItem[] TopThree = [new("a", 4.5f), new("b", 4.2f), new("c", 3.9f)];
+    private static UserRow Row(float bias = 0.1f) => new(bias, [0.5f, -0.5f], Known: true, ModelVersion: 2, Rated: ["x"]);
+
+    private static RecommendationCache Cache(ManualClock clock, TimeSpan? maxAge = null, int capacity = 100) =>
+        new(Microsoft.Extensions.Options.Options.Create(new ServingOptions { RecommendationMaxAge = maxAge ?? TimeSpan.FromSeconds(1), RecommendationCacheCapacity = capacity }), clock);
+
+    [Fact]
+    public void A_list_is_served_for_the_same_row_and_version_including_shorter_prefixes()
+    {
+        var cache = Cache(new ManualClock());
+        var row = Row();
+        cache.Store("u", row, 2, 3, TopThree);
+
+        Assert.Same(TopThree, cache.TryGet("u", row, 2, 3));
+        Assert.Equal(TopThree[..2], cache.TryGet("u", row, 2, 2));
+        Assert.Null(cache.TryGet("u", row, 2, 4)); // more than was computed
+        Assert.Null(cache.TryGet("other", row, 2, 3));
+    }
+
+    [Fact]
+    public void A_new_row_for_the_user_invalidates_even_with_equal_values()
+    {
+        var cache = Cache(new ManualClock());
+        cache.Store("u", Row(), 2, 3, TopThree);
+
+        // Every publish is a new row object: a new rating, a catch-up or an adoption.
+        Assert.Null(cache.TryGet("u", Row(), 2, 3));
+    }
+
+    [Fact]
+    public void A_new_model_version_invalidates()
+    {
+        var cache = Cache(new ManualClock());
+        var row = Row();
+        cache.Store("u", row, 2, 3, TopThree);
+
+        Assert.Null(cache.TryGet("u", row, 3, 3));
+    }
+
+    [Fact]
+    public void Lists_expire_after_the_drift_bound()
+    {
+        var clock = new ManualClock();
+        var cache = Cache(clock, TimeSpan.FromMilliseconds(500));
+        var row = Row();
+        cache.Store("u", row, 2, 3, TopThree);
+
+        clock.Ticks += TimeSpan.FromMilliseconds(500).Ticks;
+        Assert.Same(TopThree, cache.TryGet("u", row, 2, 3));
+        clock.Ticks += 1;
+        Assert.Null(cache.TryGet("u", row, 2, 3));
+    }
+
+    [Fact]
+    public void A_zero_bound_disables_the_cache()
+    {
+        var cache = Cache(new ManualClock(), TimeSpan.Zero);
+        var row = Row();
+        cache.Store("u", row, 2, 3, TopThree);
+        Assert.Null(cache.TryGet("u", row, 2, 3));
+    }
+
+    [Fact]
+    public void The_cache_stays_within_its_capacity()
+    {
+        var cache = Cache(new ManualClock(), capacity: 10);
+        var rows = Enumerable.Range(0, 25).Select(_ => Row()).ToArray();
+        for (var i = 0; i < 25; i++) cache.Store($"u{i}", rows[i], 2, 3, TopThree);
+
+        var kept = Enumerable.Range(0, 25).Count(i => cache.TryGet($"u{i}", rows[i], 2, 3) is not null);
+        Assert.InRange(kept, 1, 10);
+        Assert.NotNull(cache.TryGet("u24", rows[24], 2, 3)); // the newest survives a reset
+    }
+}
+
+public sealed class RecommendationAnswersTests
+{
+    [Fact]
+    public void Packing_keeps_every_list_in_order_and_sends_each_item_id_once()
+    {
+        ScoredItem[][] lists = [[new("a", 4.5f), new("b", 4f)], [], [new("b", 3.5f), new("c", 3f), new("a", 2f)]];
+
+        var packed = RecommendationAnswers.Pack(lists, [new QueryFailure(1, "boom")]);
+
+        Assert.Equal(3, packed.Count);
+        Assert.Equal(["a", "b", "c"], packed.ItemIds);
+        for (var i = 0; i < lists.Length; i++) Assert.Equal(lists[i], packed.ListAt(i));
+        Assert.Equal(1, Assert.Single(packed.Failures).Index);
+    }
+}

@@ -1,0 +1,165 @@
+using OnlineRec.Sdk;
+
+namespace OnlineRec.Grains.Tests;
+
+public sealed class RequestCoalescerTests
+{
+    /// <summary>A batch sender whose calls stay open until the test releases them, recording every batch it saw.</summary>
+    private sealed class GatedSender
+    {
+        private readonly List<(int[] Batch, TaskCompletionSource Gate)> _calls = [];
+
+        public Func<int, BatchAnswer<string>> Answer { get; init; } = i => new($"answer-{i}", null);
+
+        public IReadOnlyList<int[]> Batches
+        {
+            get { lock (_calls) return _calls.Select(c => c.Batch).ToArray(); }
+        }
+
+        public async Task<BatchAnswer<string>[]> SendAsync(int[] batch)
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_calls) _calls.Add((batch, gate));
+            await gate.Task;
+            return batch.Select(Answer).ToArray();
+        }
+
+        public void Release(int call) { lock (_calls) _calls[call].Gate.SetResult(); }
+
+        public void ReleaseAll() { lock (_calls) foreach (var call in _calls) call.Gate.TrySetResult(); }
+
+        public void Fail(int call, Exception error) { lock (_calls) _calls[call].Gate.SetException(error); }
+    }
+
+    private static CoalescingOptions OneInFlight => new() { MaxBatchesInFlight = 1, MaxBatchSize = 100 };
+
+    [Fact]
+    public async Task A_lone_request_leaves_at_once_as_a_batch_of_one()
+    {
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
+
+        var answer = coalescer.Enqueue(7);
+
+        // Sent before Enqueue returned: no timer, no waiting for company.
+        Assert.Equal([[7]], sender.Batches);
+        sender.Release(0);
+        Assert.Equal("answer-7", await answer);
+    }
+
+    [Fact]
+    public async Task Requests_arriving_while_a_batch_is_in_flight_share_the_next_call_and_each_gets_its_own_answer()
+    {
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
+
+        var first = coalescer.Enqueue(0);
+        var waiting = Enumerable.Range(1, 50).Select(i => coalescer.Enqueue(i)).ToArray();
+        Assert.Single(sender.Batches); // the slot is taken: the 50 queue
+
+        sender.Release(0);
+        await first;
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 2, what: "the second batch");
+        Assert.Equal(Enumerable.Range(1, 50), sender.Batches[1]); // one call, in arrival order
+        sender.Release(1);
+
+        var answers = await Task.WhenAll(waiting);
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"answer-{i}"), answers);
+    }
+
+    [Fact]
+    public async Task Batches_never_exceed_the_maximum_size_nor_the_slots_in_flight()
+    {
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, new CoalescingOptions { MaxBatchesInFlight = 2, MaxBatchSize = 4 });
+
+        var calls = Enumerable.Range(0, 11).Select(i => coalescer.Enqueue(i)).ToArray();
+        Assert.Equal([[0], [1]], sender.Batches); // two slots, both taken by the first two arrivals
+        var all = Task.WhenAll(calls);
+        while (!all.IsCompleted)
+        {
+            sender.ReleaseAll();
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 11).Select(i => $"answer-{i}"), await all);
+        Assert.All(sender.Batches, b => Assert.InRange(b.Length, 1, 4));
+        Assert.All(sender.Batches, b => Assert.Equal(b.Order(), b)); // arrival order within a batch
+        // Every request sent exactly once (two batches drained concurrently may be recorded in either order).
+        Assert.Equal(Enumerable.Range(0, 11), sender.Batches.SelectMany(b => b).Order());
+    }
+
+    [Fact]
+    public async Task An_error_for_one_request_reaches_only_that_caller()
+    {
+        var sender = new GatedSender { Answer = i => i == 3 ? BatchAnswer<string>.Failed(new InvalidOperationException("bad 3")) : new($"answer-{i}", null) };
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
+
+        var blocker = coalescer.Enqueue(0);
+        var calls = Enumerable.Range(1, 5).Select(i => coalescer.Enqueue(i)).ToArray();
+        sender.Release(0);
+        await blocker;
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 2, what: "the second batch");
+        sender.Release(1);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => calls[2]);
+        Assert.Equal("bad 3", error.Message);
+        foreach (var i in new[] { 0, 1, 3, 4 }) Assert.Equal($"answer-{i + 1}", await calls[i]);
+    }
+
+    [Fact]
+    public async Task A_failed_call_fails_its_own_batch_only_and_the_next_batch_still_goes()
+    {
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
+
+        var doomed = coalescer.Enqueue(0);
+        var later = coalescer.Enqueue(1);
+        sender.Fail(0, new TimeoutException("gateway gone"));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => doomed);
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 2, what: "the next batch");
+        sender.Release(1);
+        Assert.Equal("answer-1", await later);
+    }
+
+    [Fact]
+    public async Task A_wrong_number_of_answers_fails_every_caller_of_that_batch()
+    {
+        var coalescer = new RequestCoalescer<int, string>(_ => Task.FromResult(Array.Empty<BatchAnswer<string>>()), OneInFlight);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => coalescer.Enqueue(1));
+    }
+
+    [Fact]
+    public async Task An_already_cancelled_request_is_not_queued()
+    {
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => coalescer.Enqueue(1, new CancellationToken(canceled: true)));
+        Assert.Empty(sender.Batches);
+    }
+
+    [Fact]
+    public async Task A_request_cancelled_while_queued_is_never_sent_and_one_cancelled_in_flight_stops_waiting()
+    {
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
+        using var inFlight = new CancellationTokenSource();
+        using var queued = new CancellationTokenSource();
+
+        var first = coalescer.Enqueue(0, inFlight.Token);
+        var dropped = coalescer.Enqueue(1, queued.Token);
+        var kept = coalescer.Enqueue(2);
+
+        queued.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dropped);
+        inFlight.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first); // before its batch answered
+
+        sender.Release(0);
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 2, what: "the next batch");
+        Assert.Equal([2], sender.Batches[1]); // the cancelled request was left out
+        sender.Release(1);
+        Assert.Equal("answer-2", await kept);
+    }
+}
