@@ -31,7 +31,15 @@ done
 
 cli() { dotnet client/bin/Release/net10.0/onlinerec.dll "$@" --url "$url"; }
 cli ingest "$data/u1.base" --no-progress
-sleep 3   # let the stream drain into the grains before scoring the online-only model
+# Let the stream drain into the grains before scoring the online-only model: GET /model's "learned" counts the SGD
+# steps this (fresh) silo's user grains applied; wait until it covers every ingested rating (at most 120 s).
+ingested=$(cut -f1 "$data/u1.base" | wc -l)
+for _ in $(seq 1 240); do
+  learned=$(curl -sf "$url/model" | grep -o '"learned":[0-9]*' | cut -d: -f2 || true)
+  [[ -n "$learned" && "$learned" -ge "$ingested" ]] && break
+  sleep 0.5
+done
+echo "platform-walkthrough: learned ${learned:-?} of $ingested ratings"
 echo "platform-walkthrough: online SGD only (baseline):"
 cli score "$data/u1.test"
 cli retrain --wait

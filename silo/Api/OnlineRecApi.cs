@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Grains.Ingestion;
+using OnlineRec.Grains.Learning;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Serving;
 
@@ -136,7 +137,7 @@ internal static class OnlineRecApi
             statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> GetModel(IGrainFactory grains)
+    private static async Task<IResult> GetModel(IGrainFactory grains, LearningProgress progress)
     {
         var s = await grains.GetGrain<IAlsReconcilerGrain>(0).GetStatus();
         var last = s.LastRetrain is { } r
@@ -144,7 +145,7 @@ internal static class OnlineRecApi
                 double.IsFinite(r.TrainRmse) ? r.TrainRmse : null, r.Trigger, r.StartedAt, r.FinishedAt, r.Error)
             : null;
         var status = s.Status == ReconcilerStatus.Training ? "training" : "idle";
-        return Results.Json(new ModelResponse(s.Version, s.Ratings, s.Users, s.Items, status, s.GlobalMean, last), ApiJsonContext.Default.ModelResponse);
+        return Results.Json(new ModelResponse(s.Version, s.Ratings, s.Users, s.Items, status, s.GlobalMean, last, progress.Learned), ApiJsonContext.Default.ModelResponse);
     }
 
     private static IResult GetHealth(ModelCatalog catalog) =>

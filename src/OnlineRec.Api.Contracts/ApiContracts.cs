@@ -29,7 +29,10 @@ public sealed record RetrainReportDto(
     int Version, long SnapshotSequence, long Ratings, int Users, int Items, string Algorithm,
     double TrainSeconds, double? TrainRmse, string Trigger, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string? Error);
 
-public sealed record ModelResponse(int Version, long Ratings, long Users, long Items, string Status, float GlobalMean, RetrainReportDto? LastRetrain)
+/// <param name="Learned">Ratings the answering silo's user grains have taken up (SGD steps applied) since it started:
+/// wait for it to reach what was ingested instead of sleeping. Counted per silo.</param>
+public sealed record ModelResponse(int Version, long Ratings, long Users, long Items, string Status, float GlobalMean, RetrainReportDto? LastRetrain,
+    long Learned = 0)
 {
     public bool IsTraining => string.Equals(Status, "training", StringComparison.OrdinalIgnoreCase);
 }

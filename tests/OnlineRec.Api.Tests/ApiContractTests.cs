@@ -151,6 +151,23 @@ public sealed class ApiContractTests(SiloFixture fixture) : IClassFixture<SiloFi
     }
 
     [Fact]
+    public async Task Model_reports_learned_ratings_once_the_grains_applied_them()
+    {
+        var before = (await Http.GetJsonAsync("/model")).Body!["learned"]!.GetValue<long>();
+        var (status, _, _) = await Http.PostAsync("/ratings", Json.Ratings(("learn-u1", "learn-x1", 4), ("learn-u2", "learn-x1", 2), ("learn-u1", "learn-x2", 5)));
+        Assert.Equal(202, status);
+
+        // Learning is asynchronous (stream → grains): poll, bounded, until the three steps are counted.
+        long learned = before;
+        for (var attempt = 0; attempt < 300 && learned < before + 3; attempt++)
+        {
+            await Task.Delay(100);
+            learned = (await Http.GetJsonAsync("/model")).Body!["learned"]!.GetValue<long>();
+        }
+        Assert.True(learned >= before + 3, $"learned went from {before} to {learned}; expected at least 3 more");
+    }
+
+    [Fact]
     public async Task Model_health_and_openapi_are_served()
     {
         var model = (await Http.GetJsonAsync("/model")).Body!;

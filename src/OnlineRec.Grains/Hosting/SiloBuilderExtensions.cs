@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Grains.Ingestion;
+using OnlineRec.Grains.Learning;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Recovery;
 using OnlineRec.Grains.Reconciliation;
@@ -49,6 +50,8 @@ public static class SiloBuilderExtensions
         services.AddSingleton<ItemUpdateBroadcaster>();
         services.AddHostedService(sp => sp.GetRequiredService<ItemUpdateBroadcaster>());
         services.AddSingleton<RatingIngestor>();
+        services.AddSingleton<LearningProgress>();
+        services.AddSingleton(sp => new GrainReferenceCache<IItemGrain>(sp.GetRequiredService<IGrainFactory>()));
         services.AddHostedService<ReconcilerScheduler>();
         services.AddSingleton<LogReplayer>();
         services.AddHostedService<SiloFailureReplayer>();

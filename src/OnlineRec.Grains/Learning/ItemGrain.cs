@@ -29,8 +29,7 @@ public sealed class ItemGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _writeBehind = new WriteBehind<ItemState>(state, logger);
-        _writeBehind.Start(this, learningOptions.Value.WriteBehindInterval);
+        _writeBehind = new WriteBehind<ItemState>(this, state, learningOptions.Value.WriteBehindInterval, logger);
         AdoptIfBehind(catalog.Current);
         return Task.CompletedTask;
     }

@@ -14,6 +14,7 @@ public sealed class RatingPartitionGrain(ILogger<RatingPartitionGrain> logger)
     : Grain, IRatingPartitionGrain, IStreamSubscriptionObserver, IAsyncObserver<RatingBatch>
 {
     private const int Attempts = 3;
+    private GrainReferenceCache<IUserGrain>? _users;
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<RatingBatch>().ResumeAsync(this);
@@ -48,7 +49,8 @@ public sealed class RatingPartitionGrain(ILogger<RatingPartitionGrain> logger)
         {
             try
             {
-                await GrainFactory.GetGrain<IUserGrain>(user).ApplyRatings(ratings);
+                _users ??= new GrainReferenceCache<IUserGrain>(GrainFactory);
+                await _users.Get(user).ApplyRatings(ratings);
                 return;
             }
             catch (Exception ex) when (attempt < Attempts)

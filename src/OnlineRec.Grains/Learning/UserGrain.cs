@@ -21,6 +21,8 @@ public sealed class UserGrain(
     ItemFactorIndex itemIndex,
     UserFactorReplica userReplica,
     IRatingLog ratingLog,
+    GrainReferenceCache<IItemGrain> items,
+    LearningProgress progress,
     IOptions<ModelOptions> modelOptions,
     IOptions<LearningOptions> learningOptions,
     ILogger<UserGrain> logger) : Grain, IUserGrain
@@ -37,8 +39,7 @@ public sealed class UserGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _writeBehind = new WriteBehind<UserState>(state, logger);
-        _writeBehind.Start(this, learningOptions.Value.WriteBehindInterval);
+        _writeBehind = new WriteBehind<UserState>(this, state, learningOptions.Value.WriteBehindInterval, logger);
         await CatchUpFromLogAsync(adopt: !state.RecordExists || S.Vector.Length != _options.Factors || S.ModelVersion < catalog.Current.Version);
     }
 
@@ -112,8 +113,10 @@ public sealed class UserGrain(
         if (S.Rated.TryGetValue(item, out var seen) && seen.Sequence >= sequence) return; // applied or superseded
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var request = new ItemStepRequest(S.ModelVersion, sequence, value, S.Bias, (float[])S.Vector.Clone());
-            var result = await GrainFactory.GetGrain<IItemGrain>(item).Step(request);
+            // The vector is passed without a copy: the request is [Immutable], the item reads it before it answers, and
+            // we change S.Vector only after the answer (this grain is not reentrant).
+            var request = new ItemStepRequest(S.ModelVersion, sequence, value, S.Bias, S.Vector);
+            var result = await items.Get(item).Step(request);
             switch (result.Outcome)
             {
                 case ItemStepOutcome.Applied:
@@ -122,11 +125,13 @@ public sealed class UserGrain(
                     S.StepsApplied++;
                     S.Rated[item] = new RatedItem(value, sequence);
                     _writeBehind.MarkDirty();
+                    progress.Applied();
                     return;
                 case ItemStepOutcome.RejectedNonFinite:
                     logger.LogWarning("SGD step for user {User}, item {Item}, sequence {Sequence} refused: non-finite result.", Id, item, sequence);
                     S.Rated[item] = new RatedItem(value, sequence);
                     _writeBehind.MarkDirty();
+                    progress.Applied();
                     return;
                 case ItemStepOutcome.StaleModelVersion:
                     // A newer version is installed: adopt it (which replays this rating too if it is after the snapshot).

@@ -5,15 +5,22 @@ namespace OnlineRec.Grains.Learning;
 
 /// <summary>
 /// Writes a grain's state at most once per interval, and only when it changed: an SGD step must not cost a storage
-/// write. What a crash loses in between is restored from the rating log.
+/// write. What a crash loses in between is restored from the rating log. The timer exists only while the state is
+/// dirty (armed by <see cref="MarkDirty"/>, dropped by the first tick that finds nothing to write), so thousands of
+/// idle grains cost no timer ticks.
 /// </summary>
-internal sealed class WriteBehind<TState>(IPersistentState<TState> state, ILogger logger)
+internal sealed class WriteBehind<TState>(Grain grain, IPersistentState<TState> state, TimeSpan interval, ILogger logger)
 {
-    private Grain? _grain;
+    private IGrainTimer? _timer;
 
     public bool IsDirty { get; private set; }
 
-    public void MarkDirty() => IsDirty = true;
+    public void MarkDirty()
+    {
+        IsDirty = true;
+        _timer ??= grain.RegisterGrainTimer(static (self, _) => self.TickAsync(), this,
+            new GrainTimerCreationOptions(interval, interval) { Interleave = false, KeepAlive = false });
+    }
 
     public async Task FlushAsync()
     {
@@ -29,7 +36,7 @@ internal sealed class WriteBehind<TState>(IPersistentState<TState> state, ILogge
             // while a dead silo's directory entries move). Retrying with our ETag would fail forever and keep a
             // diverging copy alive; deactivate instead, so the next call re-reads the state and catches up from the log.
             logger.LogWarning(ex, "Write-behind of {StateType} hit an ETag conflict; deactivating this activation.", typeof(TState).Name);
-            _grain?.GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "stale state ETag on write-behind"));
+            grain.GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "stale state ETag on write-behind"));
         }
         catch (Exception ex)
         {
@@ -38,10 +45,11 @@ internal sealed class WriteBehind<TState>(IPersistentState<TState> state, ILogge
         }
     }
 
-    public IGrainTimer Start(Grain grain, TimeSpan interval)
+    private Task TickAsync()
     {
-        _grain = grain;
-        return grain.RegisterGrainTimer(static (self, _) => self.FlushAsync(), this,
-            new GrainTimerCreationOptions(interval, interval) { Interleave = false, KeepAlive = false });
+        if (IsDirty) return FlushAsync();
+        _timer?.Dispose();
+        _timer = null;
+        return Task.CompletedTask;
     }
 }

@@ -25,7 +25,23 @@ public sealed class ItemUpdateBroadcaster(
         _pending[item] = new ItemRowUpdate(item, bias, vector, modelVersion);
     }
 
-    private bool HasPeers => membership.CurrentSnapshot.Members.Count(m => m.Value.Status == SiloStatus.Active) > 1;
+    // Asked once per SGD step: count the active silos once per membership version, not per call.
+    private bool HasPeers
+    {
+        get
+        {
+            var snapshot = membership.CurrentSnapshot;
+            var known = _peers;
+            if (known.Version == snapshot.Version) return known.HasPeers;
+            var hasPeers = snapshot.Members.Count(m => m.Value.Status == SiloStatus.Active) > 1;
+            _peers = new PeerCount(snapshot.Version, hasPeers);
+            return hasPeers;
+        }
+    }
+
+    private PeerCount _peers = new(MembershipVersion.MinValue, false);
+
+    private sealed record PeerCount(MembershipVersion Version, bool HasPeers);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
