@@ -116,7 +116,18 @@ public sealed class UserGrain(
             // The vector is passed without a copy: the request is [Immutable], the item reads it before it answers, and
             // we change S.Vector only after the answer (this grain is not reentrant).
             var request = new ItemStepRequest(S.ModelVersion, sequence, value, S.Bias, S.Vector);
-            var result = await items.Get(item).Step(request);
+            ItemStepResult result;
+            try
+            {
+                result = await items.Get(item).Step(request);
+            }
+            catch
+            {
+                // A timed-out call may still be running on the item (same silo: it holds our array). Give it the array
+                // for good, so our next step does not change the vector under it.
+                S.Vector = (float[])S.Vector.Clone();
+                throw;
+            }
             switch (result.Outcome)
             {
                 case ItemStepOutcome.Applied:
