@@ -17,7 +17,7 @@ internal static class SchemaMigrationCommand
                 : $"migrate: applied {applied.Count} script(s): {string.Join(", ", applied)}");
             return 0;
         }
-        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or ArgumentException or Npgsql.NpgsqlException or NotSupportedException)
+        catch (Exception ex) when (ex is ArgumentException or Npgsql.NpgsqlException or NotSupportedException)
         {
             Console.Error.WriteLine($"migrate: {ex.Message}");
             return 2;

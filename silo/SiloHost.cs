@@ -49,11 +49,12 @@ public static class SiloHost
         var cluster = configuration.GetSection(SiloClusterOptions.Section).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
         builder.Services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
         // Storage services first: in Postgres mode the schema migration must be registered (and so start) before the silo.
-        if (cluster.Mode == ClusterMode.Postgres) PostgresClusterSilo.AddStorage(builder.Services, configuration, cluster);
+        var postgres = cluster.Mode == ClusterMode.Postgres ? PostgresClusterSilo.ReadStorageOptions(configuration) : null;
+        if (postgres is not null) PostgresClusterSilo.AddStorage(builder.Services, configuration, cluster, postgres);
         else EmbeddedSilo.AddStorage(builder.Services, configuration);
         builder.UseOrleans(silo =>
         {
-            if (cluster.Mode == ClusterMode.Postgres) PostgresClusterSilo.Configure(silo, configuration, cluster);
+            if (postgres is not null) PostgresClusterSilo.Configure(silo, configuration, cluster, postgres);
             else EmbeddedSilo.Configure(silo, configuration, cluster);
             silo.AddOnlineRec(configuration);
         });

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 using OnlineRec.Grains;
 using OnlineRec.Grains.Options;
 using OnlineRec.Storage.Postgres;
@@ -17,12 +16,11 @@ namespace OnlineRec.Silo.Hosting;
 internal static class PostgresClusterSilo
 {
     /// <summary>Rating log, model store and (unless turned off) the start-up migration.</summary>
-    public static void AddStorage(IServiceCollection services, IConfiguration configuration, SiloClusterOptions cluster)
+    public static void AddStorage(IServiceCollection services, IConfiguration configuration, SiloClusterOptions cluster, PostgresStorageOptions storage)
     {
-        var storage = ReadStorageOptions(configuration);
         // Registered before the silo so it runs (and finishes) before the silo joins: hosted services start in order.
         if (cluster.MigrateOnStart) services.AddHostedService(_ => new SchemaMigrationService(storage));
-        services.AddOnlineRecPostgresStorage(configuration);
+        services.AddOnlineRecPostgresStorage(storage);
 
         // A grain-state write through Orleans' ADO.NET provider costs far more than through our SQLite provider
         // (measured: with the embedded 2 s interval a silo learned 1.2–1.4k ratings/s, with 20 s 7.6–8.2k/s, same
@@ -34,9 +32,9 @@ internal static class PostgresClusterSilo
     /// <summary>Write-behind interval of grain state in cluster mode unless Learning:WriteBehindInterval is set.</summary>
     public static readonly TimeSpan ClusterWriteBehindInterval = TimeSpan.FromSeconds(20);
 
-    public static void Configure(ISiloBuilder silo, IConfiguration configuration, SiloClusterOptions cluster)
+    public static void Configure(ISiloBuilder silo, IConfiguration configuration, SiloClusterOptions cluster, PostgresStorageOptions storage)
     {
-        var orleansConnection = PostgresConnections.ForOrleans(ReadStorageOptions(configuration));
+        var orleansConnection = PostgresConnections.ForOrleans(storage);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.ClusterId;
@@ -68,15 +66,18 @@ internal static class PostgresClusterSilo
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Cluster:Membership"));
     }
 
+    /// <summary>The storage options, or an error that says how to give the connection string.</summary>
     public static PostgresStorageOptions ReadStorageOptions(IConfiguration configuration)
     {
-        var options = configuration.GetSection(PostgresStorageRegistration.Section).Get<PostgresStorageOptions>() ?? new PostgresStorageOptions();
-        if (string.IsNullOrWhiteSpace(options.ConnectionString)) options.ConnectionString = configuration.GetConnectionString("Postgres") ?? "";
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            throw new OptionsValidationException(nameof(PostgresStorageOptions), typeof(PostgresStorageOptions),
-                ["Cluster mode 'postgres' needs a connection string: --connection \"Host=…;Username=…;Password=…;Database=…\" (or Storage:Postgres:ConnectionString)."]);
-        options.Validate();
-        return options;
+        try
+        {
+            return PostgresStorageRegistration.ReadOptions(configuration);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(
+                $"Cluster mode 'postgres': {ex.Message} Give it with --connection \"Host=…;Username=…;Password=…;Database=…\" (or Storage:Postgres:ConnectionString).", ex);
+        }
     }
 }
 

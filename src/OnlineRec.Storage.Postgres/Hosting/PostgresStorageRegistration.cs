@@ -14,21 +14,31 @@ public static class PostgresStorageRegistration
     public const string Section = "Storage:Postgres";
 
     /// <summary>
-    /// The cluster mode's storage: the rating log and model store in PostgreSQL, options from <c>Storage:Postgres</c>
-    /// (its <c>ConnectionString</c>, or else <c>ConnectionStrings:Postgres</c>). Run
+    /// <see cref="PostgresStorageOptions"/> from <c>Storage:Postgres</c>, the connection string falling back to
+    /// <c>ConnectionStrings:Postgres</c>. Validated: a missing connection string or bad setting throws a readable
+    /// <see cref="ArgumentException"/>. The one place these rules live (host, <c>migrate</c> and registration use it).
+    /// </summary>
+    public static PostgresStorageOptions ReadOptions(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<PostgresStorageOptions>() ?? new PostgresStorageOptions();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString)) options.ConnectionString = configuration.GetConnectionString("Postgres") ?? "";
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>
+    /// The cluster mode's storage: the rating log and model store in PostgreSQL. Run
     /// <see cref="Schema.PostgresSchema.MigrateAsync(PostgresStorageOptions, bool, CancellationToken)"/> before the host starts.
     /// </summary>
-    public static IServiceCollection AddOnlineRecPostgresStorage(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOnlineRecPostgresStorage(this IServiceCollection services, PostgresStorageOptions options)
     {
-        services.AddOptions<PostgresStorageOptions>()
-            .Bind(configuration.GetSection(Section))
-            .PostConfigure(o =>
-            {
-                if (string.IsNullOrWhiteSpace(o.ConnectionString)) o.ConnectionString = configuration.GetConnectionString("Postgres") ?? "";
-            });
-        services.AddSingleton<IRatingLog>(sp => new PostgresRatingLog(sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value,
-            sp.GetService<TimeProvider>()));
-        services.AddSingleton<IModelStore>(sp => new PostgresModelStore(sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value));
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton<IRatingLog>(sp => new PostgresRatingLog(options, sp.GetService<TimeProvider>()));
+        services.AddSingleton<IModelStore>(_ => new PostgresModelStore(options));
         return services;
     }
+
+    /// <summary>As above, with options read by <see cref="ReadOptions"/>.</summary>
+    public static IServiceCollection AddOnlineRecPostgresStorage(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddOnlineRecPostgresStorage(ReadOptions(configuration));
 }
