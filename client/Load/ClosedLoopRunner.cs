@@ -29,17 +29,18 @@ public sealed record QueryRunResult(long Requests, long Errors, TimeSpan Elapsed
 public static class ClosedLoopRunner
 {
     /// <param name="request">One request; the worker's own <see cref="Random"/> picks what to ask.</param>
-    public static async Task<QueryRunResult> RunAsync(int concurrency, LoadBudget budget, Func<Random, CancellationToken, Task> request,
+    public static async Task<QueryRunResult> RunAsync(int concurrency, LoadBudget budget, Func<Random, CancellationToken, ValueTask> request,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        var histogram = new LatencyHistogram();
         long errors = 0, measured = 0;
         string? firstError = null;
-        var clock = Stopwatch.StartNew();
-        var warmupEnd = budget.Warmup;
-        var end = budget.Warmup + budget.Duration;
-        long lastFinishTicks = 0;
+        // Per-thread statistics: a thousand workers sharing one histogram's counters (and one "last answer" time)
+        // would contend on the same cache lines on every request, slowing the very client being measured.
+        using var perThread = new ThreadLocal<ThreadStats>(() => new ThreadStats(), trackAllValues: true);
+        var origin = Stopwatch.GetTimestamp();
+        var warmupEnd = origin + (long)(budget.Warmup.TotalSeconds * Stopwatch.Frequency);
+        var end = warmupEnd + (long)(budget.Duration.TotalSeconds * Stopwatch.Frequency);
 
         async Task WorkerAsync(int seed)
         {
@@ -47,22 +48,31 @@ public static class ClosedLoopRunner
             await Task.Yield(); // start all workers before any runs its loop
             while (!cancellationToken.IsCancellationRequested)
             {
-                var startedAt = clock.Elapsed;
-                if (startedAt >= end) return;
-                var counts = startedAt >= warmupEnd;
-                if (counts && budget.Requests is { } limit && Interlocked.Increment(ref measured) > limit) return;
                 var start = Stopwatch.GetTimestamp();
+                if (start >= end) return;
+                var counts = start >= warmupEnd;
+                if (counts && budget.Requests is { } limit && Interlocked.Increment(ref measured) > limit) return;
                 try
                 {
                     await request(random, cancellationToken);
-                    if (counts) histogram.Record((long)Stopwatch.GetElapsedTime(start).TotalNanoseconds);
+                    if (counts)
+                    {
+                        var finish = Stopwatch.GetTimestamp();
+                        var stats = perThread.Value!;
+                        stats.Latency.Record((long)Stopwatch.GetElapsedTime(start, finish).TotalNanoseconds);
+                        stats.LastFinish = Math.Max(stats.LastFinish, finish);
+                    }
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    if (counts) Interlocked.Increment(ref errors);
+                    if (counts)
+                    {
+                        Interlocked.Increment(ref errors);
+                        var stats = perThread.Value!;
+                        stats.LastFinish = Math.Max(stats.LastFinish, Stopwatch.GetTimestamp());
+                    }
                     Interlocked.CompareExchange(ref firstError, ex.GetBaseException().Message, null);
                 }
-                if (counts) InterlockedMax(ref lastFinishTicks, clock.Elapsed.Ticks);
             }
         }
 
@@ -71,19 +81,21 @@ public static class ClosedLoopRunner
         await Task.WhenAll(workers);
         cancellationToken.ThrowIfCancellationRequested();
 
+        var histogram = new LatencyHistogram();
+        var lastFinish = warmupEnd;
+        foreach (var stats in perThread.Values)
+        {
+            histogram.Add(stats.Latency);
+            lastFinish = Math.Max(lastFinish, stats.LastFinish);
+        }
         // Measured window: from the end of the warm-up to the last measured answer.
-        var elapsed = TimeSpan.FromTicks(Math.Max(0, Interlocked.Read(ref lastFinishTicks) - warmupEnd.Ticks));
+        var elapsed = Stopwatch.GetElapsedTime(warmupEnd, lastFinish);
         return new QueryRunResult(histogram.Count, errors, elapsed, histogram, firstError);
     }
 
-    private static void InterlockedMax(ref long target, long value)
+    private sealed class ThreadStats
     {
-        var current = Interlocked.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current) return;
-            current = seen;
-        }
+        public LatencyHistogram Latency { get; } = new();
+        public long LastFinish;
     }
 }

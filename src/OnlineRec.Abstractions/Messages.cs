@@ -37,11 +37,13 @@ public sealed record ItemStepResult(ItemStepOutcome Outcome, float Error, float 
 [GenerateSerializer, Immutable, Alias("onlinerec.factor-row")]
 public sealed record FactorRow(float Bias, float[] Vector, long RatingCount, int ModelVersion);
 
+/// <summary>A predicted rating. A value type, like <see cref="ScoredItem"/>: answering a prediction allocates nothing per request.</summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.prediction")]
-public sealed record Prediction(string User, string Item, float Score, int ModelVersion);
+public readonly record struct Prediction(string User, string Item, float Score, int ModelVersion);
 
+/// <summary>An item and its score. A value type: a top-10 answer is one array, not eleven objects.</summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.scored-item")]
-public sealed record ScoredItem(string Item, float Score);
+public readonly record struct ScoredItem(string Item, float Score);
 
 /// <summary>Outcome of one global retrain, as reported by <c>GET /model</c>.</summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.retrain-report")]
@@ -72,7 +74,12 @@ public sealed record ModelStatus(int Version, long Ratings, long Users, long Ite
 
 /// <summary>Many (user, item) predictions in one call: pair i is (Users[i], Items[i]).</summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.prediction-query")]
-public sealed record PredictionQuery(string[] Users, string[] Items);
+public sealed record PredictionQuery(IdList Users, IdList Items)
+{
+    public PredictionQuery(string[] users, string[] items) : this(IdList.Of(users), IdList.Of(items))
+    {
+    }
+}
 
 /// <summary>Why entry <see cref="Index"/> of a batched query could not be answered; the other entries are valid.</summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.query-failure")]
@@ -84,7 +91,12 @@ public sealed record PredictionAnswers(float[] Scores, int[] ModelVersions, Quer
 
 /// <summary>Many users' top-N lists in one call: entry i asks Counts[i] items for Users[i].</summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.recommendation-query")]
-public sealed record RecommendationQuery(string[] Users, int[] Counts);
+public sealed record RecommendationQuery(IdList Users, int[] Counts)
+{
+    public RecommendationQuery(string[] users, int[] counts) : this(IdList.Of(users), counts)
+    {
+    }
+}
 
 /// <summary>
 /// Answers to a <see cref="RecommendationQuery"/>, index for index (entries named in Failures are empty), packed for
@@ -103,19 +115,31 @@ public sealed record RecommendationAnswers(string[] ItemIds, int[] Offsets, int[
         for (var i = 0; i < lists.Count; i++) offsets[i + 1] = offsets[i] + lists[i].Length;
         var refs = new int[offsets[^1]];
         var scores = new float[refs.Length];
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var position = 0;
-        foreach (var list in lists)
-            foreach (var scored in list)
-            {
-                if (!ids.TryGetValue(scored.Item, out var id)) ids[scored.Item] = id = ids.Count;
-                refs[position] = id;
-                scores[position++] = scored.Score;
-            }
-        var table = new string[ids.Count];
-        foreach (var (item, id) in ids) table[id] = item;
-        return new RecommendationAnswers(table, offsets, refs, scores, failures);
+        var ids = t_distinct ??= new Dictionary<string, int>(ReferenceEqualityComparer.Instance);
+        try
+        {
+            var position = 0;
+            foreach (var list in lists)
+                foreach (var scored in list)
+                {
+                    if (!ids.TryGetValue(scored.Item, out var id)) ids[scored.Item] = id = ids.Count;
+                    refs[position] = id;
+                    scores[position++] = scored.Score;
+                }
+            var table = new string[ids.Count];
+            foreach (var (item, id) in ids) table[id] = item;
+            return new RecommendationAnswers(table, offsets, refs, scores, failures);
+        }
+        finally
+        {
+            ids.Clear();
+        }
     }
+
+    // Reused per thread (a batch packs thousands of entries). Ids are compared by reference: lists served from one
+    // replica share its id strings, so equal ids are the same object; a missed duplicate only travels twice.
+    [ThreadStatic]
+    private static Dictionary<string, int>? t_distinct;
 
     public ScoredItem[] ListAt(int index)
     {

@@ -13,6 +13,7 @@ namespace OnlineRec.Sdk;
 public sealed class OnlineRecClient
 {
     private readonly IClusterClient _cluster;
+    private readonly IServingGrain _serving; // resolved once: GetGrain reflects over the interface's attributes
     private readonly RequestCoalescer<(string User, string Item), Prediction>? _predictions;
     private readonly RequestCoalescer<(string User, int Count), ScoredItem[]>? _recommendations;
 
@@ -23,6 +24,7 @@ public sealed class OnlineRecClient
     public OnlineRecClient(IClusterClient cluster, CoalescingOptions coalescing)
     {
         _cluster = cluster;
+        _serving = cluster.GetGrain<IServingGrain>(0);
         if (!coalescing.Enabled) return;
         _predictions = new(PredictBatchAsync, coalescing);
         _recommendations = new(RecommendBatchAsync, coalescing);
@@ -37,25 +39,28 @@ public sealed class OnlineRecClient
 
     /// <summary>
     /// The user's predicted rating of the item. Cancelling abandons the wait (the batch it joined still runs);
-    /// failures specific to this user come back as <see cref="ServingQueryException"/>.
+    /// failures specific to this user come back as <see cref="ServingQueryException"/>. Await the answer once (or call
+    /// <c>AsTask()</c>): it is pooled, so the client allocates no task per request.
     /// </summary>
-    public Task<Prediction> PredictAsync(string user, string item, CancellationToken cancellationToken = default) =>
-        _predictions?.Enqueue((user, item), cancellationToken) ?? _cluster.GetGrain<IUserGrain>(user).Predict(item).WaitAsync(cancellationToken);
+    public ValueTask<Prediction> PredictAsync(string user, string item, CancellationToken cancellationToken = default) =>
+        _predictions?.Enqueue((user, item), cancellationToken)
+        ?? new ValueTask<Prediction>(_cluster.GetGrain<IUserGrain>(user).Predict(item).WaitAsync(cancellationToken));
 
     /// <summary>Scores for one user and many items, in the order given.</summary>
     public Task<float[]> PredictManyAsync(string user, string[] items) =>
         _cluster.GetGrain<IUserGrain>(user).PredictMany(items);
 
-    /// <summary>Top-<paramref name="count"/> items the user has not rated, best first.</summary>
-    public Task<ScoredItem[]> RecommendAsync(string user, int count = 10, CancellationToken cancellationToken = default) =>
-        _recommendations?.Enqueue((user, count), cancellationToken) ?? _cluster.GetGrain<IUserGrain>(user).Recommend(count).WaitAsync(cancellationToken);
+    /// <summary>Top-<paramref name="count"/> items the user has not rated, best first (await once, as for <see cref="PredictAsync"/>).</summary>
+    public ValueTask<ScoredItem[]> RecommendAsync(string user, int count = 10, CancellationToken cancellationToken = default) =>
+        _recommendations?.Enqueue((user, count), cancellationToken)
+        ?? new ValueTask<ScoredItem[]>(_cluster.GetGrain<IUserGrain>(user).Recommend(count).WaitAsync(cancellationToken));
 
     private async Task<BatchAnswer<Prediction>[]> PredictBatchAsync((string User, string Item)[] pairs)
     {
         var users = new string[pairs.Length];
         var items = new string[pairs.Length];
         for (var i = 0; i < pairs.Length; i++) (users[i], items[i]) = pairs[i];
-        var answers = await _cluster.GetGrain<IServingGrain>(0).PredictBatch(new PredictionQuery(users, items));
+        var answers = await _serving.PredictBatch(new PredictionQuery(users, items));
         var result = new BatchAnswer<Prediction>[pairs.Length];
         for (var i = 0; i < pairs.Length; i++) result[i] = new(new Prediction(users[i], items[i], answers.Scores[i], answers.ModelVersions[i]), null);
         foreach (var failure in answers.Failures) result[failure.Index] = BatchAnswer<Prediction>.Failed(new ServingQueryException(failure.Message));
@@ -67,7 +72,7 @@ public sealed class OnlineRecClient
         var users = new string[requests.Length];
         var counts = new int[requests.Length];
         for (var i = 0; i < requests.Length; i++) (users[i], counts[i]) = requests[i];
-        var answers = await _cluster.GetGrain<IServingGrain>(0).RecommendBatch(new RecommendationQuery(users, counts));
+        var answers = await _serving.RecommendBatch(new RecommendationQuery(users, counts));
         if (answers.Count != requests.Length) throw new InvalidOperationException($"{requests.Length} recommendation requests got {answers.Count} answers.");
         var result = new BatchAnswer<ScoredItem[]>[requests.Length];
         for (var i = 0; i < requests.Length; i++) result[i] = new(answers.ListAt(i), null);
@@ -76,7 +81,7 @@ public sealed class OnlineRecClient
     }
 
     public Task<ScoredItem[]> SimilarItemsAsync(string item, int count = 10) =>
-        _cluster.GetGrain<IServingGrain>(0).Similar(item, count);
+        _serving.Similar(item, count);
 
     /// <summary>Starts a global retrain; false when one is already running.</summary>
     public Task<bool> RequestRetrainAsync() =>

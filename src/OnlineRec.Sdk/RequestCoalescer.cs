@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Tasks.Sources;
 
 namespace OnlineRec.Sdk;
 
@@ -28,10 +29,14 @@ public readonly record struct BatchAnswer<T>(T Value, Exception? Error)
 /// "Natural batching": concurrent requests queue (lock-free), and whoever finds a batch slot free drains the queue
 /// into one call. Under load batches grow by themselves; when idle every request leaves alone at once. Each caller
 /// gets its own answer (by position), its own error, and can cancel while waiting or in flight.
+/// A request is a pooled <see cref="IValueTaskSource{TResult}"/>, so at 10⁵–10⁶ requests/s the client allocates no task
+/// per request: the answer must be awaited once (or turned into a Task with <c>AsTask()</c>).
 /// </summary>
 public sealed class RequestCoalescer<TRequest, TResult>
 {
+    private const int PoolLimit = 4096;
     private readonly ConcurrentQueue<Pending> _queue = new();
+    private readonly ConcurrentQueue<Pending> _pool = new();
     private readonly Func<TRequest[], Task<BatchAnswer<TResult>[]>> _send;
     private readonly int _maxBatch;
     private readonly int _maxInFlight;
@@ -47,14 +52,19 @@ public sealed class RequestCoalescer<TRequest, TResult>
         _maxInFlight = options.MaxBatchesInFlight;
     }
 
-    public Task<TResult> Enqueue(TRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<TResult> Enqueue(TRequest request, CancellationToken cancellationToken = default)
     {
-        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<TResult>(cancellationToken);
-        var pending = new Pending(request);
-        if (cancellationToken.CanBeCanceled) pending.Watch(cancellationToken);
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<TResult>(cancellationToken);
+        if (!_pool.TryDequeue(out var pending)) pending = new Pending(this);
+        var answer = pending.Start(request, cancellationToken);
         _queue.Enqueue(pending);
         TrySendBatches();
-        return pending.Task;
+        return answer;
+    }
+
+    private void Recycle(Pending pending)
+    {
+        if (_pool.Count < PoolLimit) _pool.Enqueue(pending);
     }
 
     private void TrySendBatches()
@@ -80,65 +90,128 @@ public sealed class RequestCoalescer<TRequest, TResult>
     {
         var batch = new List<Pending>(Math.Min(_maxBatch, 64));
         while (batch.Count < _maxBatch && _queue.TryDequeue(out var pending))
-            if (!pending.Task.IsCompleted) batch.Add(pending); // cancelled while queued: never sent
+            if (!pending.IsCancelled) batch.Add(pending); // cancelled while queued: never sent
         return batch;
     }
 
     private async Task SendAsync(List<Pending> batch)
     {
+        BatchAnswer<TResult>[]? answers = null;
+        Exception? failure = null;
         try
         {
             var requests = new TRequest[batch.Count];
             for (var i = 0; i < requests.Length; i++) requests[i] = batch[i].Request;
-            BatchAnswer<TResult>[] answers;
-            try
-            {
-                answers = await _send(requests).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                foreach (var pending in batch) pending.Fail(ex);
-                return;
-            }
+            answers = await _send(requests).ConfigureAwait(false);
             if (answers.Length != batch.Count)
+                failure = new InvalidOperationException($"A batch of {batch.Count} requests was answered with {answers.Length} answers.");
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        // Free the slot first, so the requests that queued meanwhile leave before this batch's callers add more.
+        Interlocked.Decrement(ref _inFlight);
+        TrySendBatches();
+        for (var start = 0; start < batch.Count; start += CompletionChunkSize)
+            ThreadPool.UnsafeQueueUserWorkItem(new CompletionChunk(batch, answers, failure, start, Math.Min(batch.Count, start + CompletionChunkSize)), preferLocal: false);
+    }
+
+    /// <summary>
+    /// Callers are resumed in chunks on the thread pool, each chunk's continuations inline: a work item per caller
+    /// cost more than the callers' own code, while chunks still keep one slow caller from holding up the whole batch
+    /// and never run callers on the thread that delivered the response.
+    /// </summary>
+    private const int CompletionChunkSize = 128;
+
+    private sealed class CompletionChunk(List<Pending> batch, BatchAnswer<TResult>[]? answers, Exception? failure, int start, int end)
+        : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+            for (var i = start; i < end; i++)
             {
-                var mismatch = new InvalidOperationException($"A batch of {batch.Count} requests was answered with {answers.Length} answers.");
-                foreach (var pending in batch) pending.Fail(mismatch);
-                return;
-            }
-            for (var i = 0; i < answers.Length; i++)
-            {
-                if (answers[i].Error is { } error) batch[i].Fail(error);
+                if (failure is not null) batch[i].Fail(failure);
+                else if (answers![i].Error is { } error) batch[i].Fail(error);
                 else batch[i].Complete(answers[i].Value);
             }
         }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-            TrySendBatches();
-        }
     }
 
-    // Continuations run asynchronously so one caller's code never runs inside (and delays) the batch's completion loop.
-    private sealed class Pending(TRequest request) : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously)
+    /// <summary>
+    /// One caller's request and answer. Continuations run synchronously: completion already happens on a pool thread,
+    /// one chunk of callers at a time. Exactly one of batch completion and cancellation wins (<see cref="_state"/>).
+    /// Only a request its batch completed goes back to the pool, after the caller took the result: a cancelled one may
+    /// still sit in a queue or batch, so it is left to the GC rather than reused under a stale reference.
+    /// </summary>
+    private sealed class Pending(RequestCoalescer<TRequest, TResult> owner) : IValueTaskSource<TResult>
     {
+        private const int Waiting = 0, Answered = 1, Cancelled = 2;
+        private ManualResetValueTaskSourceCore<TResult> _core;
         private CancellationTokenRegistration _registration;
+        private bool _watched;
+        private bool _recyclable;
+        private int _state;
 
-        public TRequest Request { get; } = request;
+        public TRequest Request { get; private set; } = default!;
 
-        public void Watch(CancellationToken cancellationToken) =>
-            _registration = cancellationToken.UnsafeRegister(static (state, token) => ((Pending)state!).TrySetCanceled(token), this);
+        public bool IsCancelled => Volatile.Read(ref _state) == Cancelled;
+
+        public ValueTask<TResult> Start(TRequest request, CancellationToken cancellationToken)
+        {
+            Request = request;
+            _state = Waiting;
+            var answer = new ValueTask<TResult>(this, _core.Version);
+            _watched = cancellationToken.CanBeCanceled;
+            if (_watched) _registration = cancellationToken.UnsafeRegister(static (state, token) => ((Pending)state!).Cancel(token), this);
+            return answer;
+        }
 
         public void Complete(TResult value)
         {
-            TrySetResult(value);
-            _registration.Dispose();
+            if (Interlocked.CompareExchange(ref _state, Answered, Waiting) != Waiting) return;
+            Unwatch();
+            _core.SetResult(value);
         }
 
         public void Fail(Exception error)
         {
-            TrySetException(error);
-            _registration.Dispose();
+            if (Interlocked.CompareExchange(ref _state, Answered, Waiting) != Waiting) return;
+            Unwatch();
+            _core.SetException(error);
         }
+
+        // Unregister, not Dispose (which would wait for a running cancellation callback). A callback that is already
+        // running still holds this object, so then it is not reused.
+        private void Unwatch() => _recyclable = !_watched || _registration.Unregister();
+
+        private void Cancel(CancellationToken token)
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) != Waiting) return;
+            _core.SetException(new OperationCanceledException(token));
+        }
+
+        public TResult GetResult(short token)
+        {
+            try
+            {
+                return _core.GetResult(token);
+            }
+            finally
+            {
+                if (Volatile.Read(ref _state) == Answered && _recyclable)
+                {
+                    _core.Reset();
+                    _registration = default;
+                    Request = default!;
+                    owner.Recycle(this);
+                }
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 }

@@ -28,7 +28,7 @@ public sealed class ClosedLoopRunnerTests
         var calls = 0;
 
         var result = await ClosedLoopRunner.RunAsync(1, budget, (_, _) =>
-            Interlocked.Increment(ref calls) % 3 == 0 ? Task.FromException(new InvalidOperationException("boom")) : Task.CompletedTask);
+            Interlocked.Increment(ref calls) % 3 == 0 ? ValueTask.FromException(new InvalidOperationException("boom")) : ValueTask.CompletedTask);
 
         Assert.Equal(30, result.Errors);
         Assert.Equal(60, result.Requests);

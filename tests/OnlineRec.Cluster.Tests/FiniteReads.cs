@@ -33,12 +33,12 @@ public sealed class FiniteReads(OnlineRecClient client, IReadOnlyList<string> us
                 if (random.Next(2) == 0)
                 {
                     var item = items[random.Next(items.Count)];
-                    var prediction = await client.PredictAsync(user, item).WaitAsync(TimeSpan.FromSeconds(60), stop);
+                    var prediction = await client.PredictAsync(user, item).AsTask().WaitAsync(TimeSpan.FromSeconds(60), stop);
                     Check(prediction.Score, $"predict({user}, {item}) v{prediction.ModelVersion}");
                 }
                 else
                 {
-                    var top = await client.RecommendAsync(user, 10).WaitAsync(TimeSpan.FromSeconds(60), stop);
+                    var top = await client.RecommendAsync(user, 10).AsTask().WaitAsync(TimeSpan.FromSeconds(60), stop);
                     foreach (var scored in top) Check(scored.Score, $"recommend({user}) → {scored.Item}");
                 }
                 Interlocked.Increment(ref _calls);

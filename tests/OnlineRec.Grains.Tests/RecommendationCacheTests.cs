@@ -25,22 +25,22 @@ public sealed class RecommendationCacheTests
     {
         var cache = Cache(new ManualClock());
         var row = Row();
-        cache.Store("u", row, 2, 3, TopThree);
+        cache.Store("u", row, 2, 7, 3, TopThree);
 
-        Assert.Same(TopThree, cache.TryGet("u", row, 2, 3));
-        Assert.Equal(TopThree[..2], cache.TryGet("u", row, 2, 2));
-        Assert.Null(cache.TryGet("u", row, 2, 4)); // more than was computed
-        Assert.Null(cache.TryGet("other", row, 2, 3));
+        Assert.Same(TopThree, cache.TryGet("u", row, 2, 7, 3));
+        Assert.Equal(TopThree[..2], cache.TryGet("u", row, 2, 7, 2));
+        Assert.Null(cache.TryGet("u", row, 2, 7, 4)); // more than was computed
+        Assert.Null(cache.TryGet("other", row, 2, 7, 3));
     }
 
     [Fact]
     public void A_new_row_for_the_user_invalidates_even_with_equal_values()
     {
         var cache = Cache(new ManualClock());
-        cache.Store("u", Row(), 2, 3, TopThree);
+        cache.Store("u", Row(), 2, 7, 3, TopThree);
 
         // Every publish is a new row object: a new rating, a catch-up or an adoption.
-        Assert.Null(cache.TryGet("u", Row(), 2, 3));
+        Assert.Null(cache.TryGet("u", Row(), 2, 7, 3));
     }
 
     [Fact]
@@ -48,23 +48,35 @@ public sealed class RecommendationCacheTests
     {
         var cache = Cache(new ManualClock());
         var row = Row();
-        cache.Store("u", row, 2, 3, TopThree);
+        cache.Store("u", row, 2, 7, 3, TopThree);
 
-        Assert.Null(cache.TryGet("u", row, 3, 3));
+        Assert.Null(cache.TryGet("u", row, 3, 7, 3));
     }
 
     [Fact]
-    public void Lists_expire_after_the_drift_bound()
+    public void Once_items_changed_lists_expire_after_the_drift_bound()
     {
         var clock = new ManualClock();
         var cache = Cache(clock, TimeSpan.FromMilliseconds(500));
         var row = Row();
-        cache.Store("u", row, 2, 3, TopThree);
+        cache.Store("u", row, 2, 7, 3, TopThree);
 
         clock.Ticks += TimeSpan.FromMilliseconds(500).Ticks;
-        Assert.Same(TopThree, cache.TryGet("u", row, 2, 3));
+        Assert.Same(TopThree, cache.TryGet("u", row, 2, 8, 3)); // items moved, but within the bound
         clock.Ticks += 1;
-        Assert.Null(cache.TryGet("u", row, 2, 3));
+        Assert.Null(cache.TryGet("u", row, 2, 8, 3));
+    }
+
+    [Fact]
+    public void While_no_item_changed_a_list_stays_exact_and_does_not_age()
+    {
+        var clock = new ManualClock();
+        var cache = Cache(clock, TimeSpan.FromMilliseconds(500));
+        var row = Row();
+        cache.Store("u", row, 2, 7, 3, TopThree);
+
+        clock.Ticks += TimeSpan.FromMinutes(5).Ticks;
+        Assert.Same(TopThree, cache.TryGet("u", row, 2, 7, 3));
     }
 
     [Fact]
@@ -72,8 +84,8 @@ public sealed class RecommendationCacheTests
     {
         var cache = Cache(new ManualClock(), TimeSpan.Zero);
         var row = Row();
-        cache.Store("u", row, 2, 3, TopThree);
-        Assert.Null(cache.TryGet("u", row, 2, 3));
+        cache.Store("u", row, 2, 7, 3, TopThree);
+        Assert.Null(cache.TryGet("u", row, 2, 7, 3));
     }
 
     [Fact]
@@ -81,11 +93,11 @@ public sealed class RecommendationCacheTests
     {
         var cache = Cache(new ManualClock(), capacity: 10);
         var rows = Enumerable.Range(0, 25).Select(_ => Row()).ToArray();
-        for (var i = 0; i < 25; i++) cache.Store($"u{i}", rows[i], 2, 3, TopThree);
+        for (var i = 0; i < 25; i++) cache.Store($"u{i}", rows[i], 2, 7, 3, TopThree);
 
-        var kept = Enumerable.Range(0, 25).Count(i => cache.TryGet($"u{i}", rows[i], 2, 3) is not null);
+        var kept = Enumerable.Range(0, 25).Count(i => cache.TryGet($"u{i}", rows[i], 2, 7, 3) is not null);
         Assert.InRange(kept, 1, 10);
-        Assert.NotNull(cache.TryGet("u24", rows[24], 2, 3)); // the newest survives a reset
+        Assert.NotNull(cache.TryGet("u24", rows[24], 2, 7, 3)); // the newest survives a reset
     }
 }
 
@@ -102,5 +114,17 @@ public sealed class RecommendationAnswersTests
         Assert.Equal(["a", "b", "c"], packed.ItemIds);
         for (var i = 0; i < lists.Length; i++) Assert.Equal(lists[i], packed.ListAt(i));
         Assert.Equal(1, Assert.Single(packed.Failures).Index);
+    }
+
+    [Fact]
+    public void An_equal_id_in_another_string_instance_still_comes_back_right()
+    {
+        var copy = new string("a".AsSpan()); // equal, not the same object: deduplication is by reference
+        ScoredItem[][] lists = [[new("a", 4.5f)], [new(copy, 4f)]];
+
+        var packed = RecommendationAnswers.Pack(lists, []);
+
+        Assert.Equal(lists[0], packed.ListAt(0));
+        Assert.Equal(lists[1], packed.ListAt(1));
     }
 }

@@ -39,7 +39,7 @@ public sealed class RequestCoalescerTests
         var sender = new GatedSender();
         var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
 
-        var answer = coalescer.Enqueue(7);
+        var answer = coalescer.Enqueue(7).AsTask();
 
         // Sent before Enqueue returned: no timer, no waiting for company.
         Assert.Equal([[7]], sender.Batches);
@@ -53,8 +53,8 @@ public sealed class RequestCoalescerTests
         var sender = new GatedSender();
         var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
 
-        var first = coalescer.Enqueue(0);
-        var waiting = Enumerable.Range(1, 50).Select(i => coalescer.Enqueue(i)).ToArray();
+        var first = coalescer.Enqueue(0).AsTask();
+        var waiting = Enumerable.Range(1, 50).Select(i => coalescer.Enqueue(i).AsTask()).ToArray();
         Assert.Single(sender.Batches); // the slot is taken: the 50 queue
 
         sender.Release(0);
@@ -73,7 +73,7 @@ public sealed class RequestCoalescerTests
         var sender = new GatedSender();
         var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, new CoalescingOptions { MaxBatchesInFlight = 2, MaxBatchSize = 4 });
 
-        var calls = Enumerable.Range(0, 11).Select(i => coalescer.Enqueue(i)).ToArray();
+        var calls = Enumerable.Range(0, 11).Select(i => coalescer.Enqueue(i).AsTask()).ToArray();
         Assert.Equal([[0], [1]], sender.Batches); // two slots, both taken by the first two arrivals
         var all = Task.WhenAll(calls);
         while (!all.IsCompleted)
@@ -95,8 +95,8 @@ public sealed class RequestCoalescerTests
         var sender = new GatedSender { Answer = i => i == 3 ? BatchAnswer<string>.Failed(new InvalidOperationException("bad 3")) : new($"answer-{i}", null) };
         var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
 
-        var blocker = coalescer.Enqueue(0);
-        var calls = Enumerable.Range(1, 5).Select(i => coalescer.Enqueue(i)).ToArray();
+        var blocker = coalescer.Enqueue(0).AsTask();
+        var calls = Enumerable.Range(1, 5).Select(i => coalescer.Enqueue(i).AsTask()).ToArray();
         sender.Release(0);
         await blocker;
         await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 2, what: "the second batch");
@@ -113,8 +113,8 @@ public sealed class RequestCoalescerTests
         var sender = new GatedSender();
         var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
 
-        var doomed = coalescer.Enqueue(0);
-        var later = coalescer.Enqueue(1);
+        var doomed = coalescer.Enqueue(0).AsTask();
+        var later = coalescer.Enqueue(1).AsTask();
         sender.Fail(0, new TimeoutException("gateway gone"));
 
         await Assert.ThrowsAsync<TimeoutException>(() => doomed);
@@ -127,7 +127,7 @@ public sealed class RequestCoalescerTests
     public async Task A_wrong_number_of_answers_fails_every_caller_of_that_batch()
     {
         var coalescer = new RequestCoalescer<int, string>(_ => Task.FromResult(Array.Empty<BatchAnswer<string>>()), OneInFlight);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => coalescer.Enqueue(1));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => coalescer.Enqueue(1).AsTask());
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class RequestCoalescerTests
     {
         var sender = new GatedSender();
         var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => coalescer.Enqueue(1, new CancellationToken(canceled: true)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => coalescer.Enqueue(1, new CancellationToken(canceled: true)).AsTask());
         Assert.Empty(sender.Batches);
     }
 
@@ -147,9 +147,9 @@ public sealed class RequestCoalescerTests
         using var inFlight = new CancellationTokenSource();
         using var queued = new CancellationTokenSource();
 
-        var first = coalescer.Enqueue(0, inFlight.Token);
-        var dropped = coalescer.Enqueue(1, queued.Token);
-        var kept = coalescer.Enqueue(2);
+        var first = coalescer.Enqueue(0, inFlight.Token).AsTask();
+        var dropped = coalescer.Enqueue(1, queued.Token).AsTask();
+        var kept = coalescer.Enqueue(2).AsTask();
 
         queued.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dropped);
@@ -161,5 +161,52 @@ public sealed class RequestCoalescerTests
         Assert.Equal([2], sender.Batches[1]); // the cancelled request was left out
         sender.Release(1);
         Assert.Equal("answer-2", await kept);
+    }
+
+    [Fact]
+    public async Task Pooled_requests_keep_every_answer_with_its_own_caller_over_many_rounds()
+    {
+        var coalescer = new RequestCoalescer<int, string>(
+            async batch =>
+            {
+                await Task.Yield();
+                return batch.Select(i => new BatchAnswer<string>($"answer-{i}", null)).ToArray();
+            },
+            new CoalescingOptions { MaxBatchesInFlight = 2, MaxBatchSize = 16 });
+
+        // 8 callers × 300 sequential requests: request objects are recycled thousands of times.
+        var callers = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            for (var r = 0; r < 300; r++)
+            {
+                var request = c * 1000 + r;
+                Assert.Equal($"answer-{request}", await coalescer.Enqueue(request));
+            }
+        }));
+        await Task.WhenAll(callers);
+    }
+
+    [Fact]
+    public async Task A_request_cancelled_in_flight_is_not_reused_while_its_batch_can_still_answer_it()
+    {
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
+        for (var i = 0; i < 3; i++) // fill the pool
+        {
+            var warm = coalescer.Enqueue(100 + i).AsTask();
+            sender.Release(i);
+            await warm;
+        }
+        using var cancel = new CancellationTokenSource();
+        var cancelled = coalescer.Enqueue(1, cancel.Token).AsTask();
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 4, what: "the cancelled request's batch");
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+
+        var next = Enumerable.Range(2, 5).Select(i => coalescer.Enqueue(i).AsTask()).ToArray(); // queued behind it
+        sender.Release(3); // the cancelled request's batch answers now: nobody else may receive "answer-1"
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 5, what: "the next batch");
+        sender.Release(4);
+        Assert.Equal(Enumerable.Range(2, 5).Select(i => $"answer-{i}"), await Task.WhenAll(next));
     }
 }

@@ -65,7 +65,7 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
             Assert.All(answers.Scores, s => Assert.True(float.IsFinite(s)));
         }
         var client = await Eventually.Until(
-            async () => (await AskGrains(), await Task.WhenAll(users.Select((u, i) => fixture.Client.PredictAsync(u, items[i])))),
+            async () => (await AskGrains(), await Task.WhenAll(users.Select((u, i) => fixture.Client.PredictAsync(u, items[i]).AsTask()))),
             r => r.Item1.SequenceEqual(r.Item2), what: "client answers equal to the grains'");
         Assert.Equal(client.Item1, client.Item2);
     }

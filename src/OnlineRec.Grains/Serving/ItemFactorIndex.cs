@@ -15,6 +15,7 @@ public sealed class ItemFactorIndex
 {
     private readonly object _writeLock = new();
     private volatile Table _table;
+    private long _generation;
 
     public ItemFactorIndex(int factors)
     {
@@ -26,6 +27,12 @@ public sealed class ItemFactorIndex
 
     /// <summary>Items known to this replica.</summary>
     public int Count => _table.Count;
+
+    /// <summary>
+    /// Grows whenever any row changes (a load or an online update). Read it before a scan: if it is unchanged later,
+    /// the scan's result is still exact.
+    /// </summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>Version of the model whose rows seeded the replica.</summary>
     public int ModelVersion => _table.ModelVersion;
@@ -47,7 +54,11 @@ public sealed class ItemFactorIndex
         var vectors = new float[capacity * Factors];
         model.ItemBias.AsSpan(0, n).CopyTo(biases);
         model.ItemFactors.AsSpan(0, n * Factors).CopyTo(vectors);
-        lock (_writeLock) _table = new Table(index, ids, biases, vectors, n, version);
+        lock (_writeLock)
+        {
+            _table = new Table(index, ids, biases, vectors, n, version);
+            Interlocked.Increment(ref _generation);
+        }
     }
 
     /// <summary>
@@ -65,6 +76,7 @@ public sealed class ItemFactorIndex
             {
                 vector.CopyTo(table.Vectors.AsSpan(row * Factors, Factors));
                 table.Biases[row] = bias;
+                Interlocked.Increment(ref _generation);
                 return;
             }
             // New item: fill the row first, then make it visible (index entry, then count) to lock-free readers.
@@ -75,6 +87,7 @@ public sealed class ItemFactorIndex
             table.Biases[row] = bias;
             table.Index[item] = row;
             _table = table with { Count = row + 1 };
+            Interlocked.Increment(ref _generation);
         }
     }
 
@@ -95,10 +108,10 @@ public sealed class ItemFactorIndex
     /// The item's bias and its dot product with <paramref name="userVector"/> (0 for an empty vector), read in place.
     /// False when the item is unknown.
     /// </summary>
-    public bool TryScore(string item, ReadOnlySpan<float> userVector, out float bias, out float dot)
+    public bool TryScore(ReadOnlySpan<char> item, ReadOnlySpan<float> userVector, out float bias, out float dot)
     {
         var table = _table;
-        if (!table.Index.TryGetValue(item, out var row) || row >= table.Count)
+        if (!table.BySpan.TryGetValue(item, out var row) || row >= table.Count)
         {
             bias = 0;
             dot = 0;
@@ -171,5 +184,9 @@ public sealed class ItemFactorIndex
 
     // Index is concurrent because lock-free readers look ids up while a writer adds; Ids/Biases/Vectors rows below
     // Count are fully written before Count is published.
-    private sealed record Table(ConcurrentDictionary<string, int> Index, string[] Ids, float[] Biases, float[] Vectors, int Count, int ModelVersion);
+    // BySpan looks ids up without a string (batched queries pack their ids into one).
+    private sealed record Table(ConcurrentDictionary<string, int> Index, string[] Ids, float[] Biases, float[] Vectors, int Count, int ModelVersion)
+    {
+        public ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> BySpan { get; } = Index.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 }

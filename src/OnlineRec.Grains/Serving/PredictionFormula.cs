@@ -10,7 +10,7 @@ namespace OnlineRec.Grains.Serving;
 public static class PredictionFormula
 {
     public static float Score(float globalMean, bool knownUser, float userBias, ReadOnlySpan<float> userVector,
-        ItemFactorIndex items, string item, RatingScale scale)
+        ItemFactorIndex items, ReadOnlySpan<char> item, RatingScale scale)
     {
         var score = globalMean;
         if (knownUser) score += userBias;

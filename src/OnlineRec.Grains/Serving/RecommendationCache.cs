@@ -7,8 +7,9 @@ namespace OnlineRec.Grains.Serving;
 
 /// <summary>
 /// Per-user top-N lists, each valid only for the exact <see cref="UserRow"/> it was computed under (a new rating or a
-/// model adoption publishes a new row), for the model version installed then, and for at most
-/// <see cref="ServingOptions.RecommendationMaxAge"/> (other items' vectors keep learning).
+/// model adoption publishes a new row), for the model version installed then, and — once any item row has changed
+/// since (<see cref="ItemFactorIndex.Generation"/>) — for at most <see cref="ServingOptions.RecommendationMaxAge"/>.
+/// While no item changed, a list is still exactly what a new scan would return, so it does not age.
 /// </summary>
 public sealed class RecommendationCache(IOptions<ServingOptions> options, TimeProvider time)
 {
@@ -20,23 +21,26 @@ public sealed class RecommendationCache(IOptions<ServingOptions> options, TimePr
     public bool Enabled => _maxAge > TimeSpan.Zero;
 
     /// <summary>The first <paramref name="count"/> items of a valid cached list, or null.</summary>
-    public ScoredItem[]? TryGet(string user, UserRow row, int modelVersion, int count)
+    public ScoredItem[]? TryGet(string user, UserRow row, int modelVersion, long itemGeneration, int count)
     {
         if (!Enabled || !_entries.TryGetValue(user, out var entry)) return null;
-        if (!ReferenceEquals(entry.Row, row) || entry.ModelVersion != modelVersion || time.GetElapsedTime(entry.ComputedAt) > _maxAge)
-            return null;
+        if (!ReferenceEquals(entry.Row, row) || entry.ModelVersion != modelVersion) return null;
+        if (entry.ItemGeneration != itemGeneration && time.GetElapsedTime(entry.ComputedAt) > _maxAge) return null;
         // A list shorter than asked for holds every candidate there was, so any shorter prefix is exact too.
         if (count > entry.Count) return null;
         if (count >= entry.Items.Length) return entry.Items;
         return entry.Items[..count];
     }
 
-    /// <summary>Remembers a list computed from a state at least as new as <paramref name="row"/>.</summary>
-    public void Store(string user, UserRow row, int modelVersion, int count, ScoredItem[] items)
+    /// <summary>
+    /// Remembers a list computed from a state at least as new as <paramref name="row"/> and from item rows at least as
+    /// new as <paramref name="itemGeneration"/> (read before the scan).
+    /// </summary>
+    public void Store(string user, UserRow row, int modelVersion, long itemGeneration, int count, ScoredItem[] items)
     {
         if (!Enabled) return;
         var entries = _entries;
-        var entry = new Entry(row, modelVersion, time.GetTimestamp(), count, items);
+        var entry = new Entry(row, modelVersion, itemGeneration, time.GetTimestamp(), count, items);
         if (entries.TryGetValue(user, out var old))
         {
             entries[user] = entry;
@@ -52,5 +56,5 @@ public sealed class RecommendationCache(IOptions<ServingOptions> options, TimePr
         entries[user] = entry;
     }
 
-    private sealed record Entry(UserRow Row, int ModelVersion, long ComputedAt, int Count, ScoredItem[] Items);
+    private sealed record Entry(UserRow Row, int ModelVersion, long ItemGeneration, long ComputedAt, int Count, ScoredItem[] Items);
 }

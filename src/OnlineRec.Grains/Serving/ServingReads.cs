@@ -23,37 +23,42 @@ public sealed class ServingReads(
     private readonly RatingScale _scale = modelOptions.Value.ParsedScale();
     private readonly int _factors = modelOptions.Value.Factors;
 
-    public async Task<PredictionAnswers> PredictAsync(PredictionQuery query)
+    public Task<PredictionAnswers> PredictAsync(PredictionQuery query)
     {
-        if (query.Users.Length != query.Items.Length) throw new ArgumentException("A prediction query needs as many items as users.");
-        var n = query.Users.Length;
+        if (!query.Users.IsWellFormed() || !query.Items.IsWellFormed()) throw new ArgumentException("A prediction query's id lists are malformed.");
+        if (query.Users.Count != query.Items.Count) throw new ArgumentException("A prediction query needs as many items as users.");
+        var n = query.Users.Count;
         var scores = new float[n];
         var versions = new int[n];
         var model = catalog.Current;
-        Dictionary<string, List<int>>? viaGrain = null;
+        List<int>? viaGrain = null;
         for (var i = 0; i < n; i++)
         {
-            var user = query.Users[i];
-            if (TryGetCurrentRow(user, model, out var row))
+            if (TryGetCurrentRow(query.Users[i], model, out _, out var row))
             {
                 scores[i] = PredictionFormula.Score(model.GlobalMean, row.Known, row.Bias, row.Vector, items, query.Items[i], _scale);
                 versions[i] = row.ModelVersion;
-                continue;
             }
-            viaGrain ??= new Dictionary<string, List<int>>(StringComparer.Ordinal);
-            if (!viaGrain.TryGetValue(user, out var rows)) viaGrain[user] = rows = [];
-            rows.Add(i);
+            else
+            {
+                (viaGrain ??= []).Add(i);
+            }
         }
-        if (viaGrain is null) return new PredictionAnswers(scores, versions, []);
+        return viaGrain is null
+            ? Task.FromResult(new PredictionAnswers(scores, versions, []))
+            : PredictViaGrainsAsync(query, viaGrain, scores, versions);
+    }
 
-        // Rare in steady state (first touch of a user on this silo, or a model change): one grain call per pair keeps
-        // the grain's own version in each answer.
+    // Rare in steady state (first touch of a user on this silo, or a model change): one grain call per pair keeps the
+    // grain's own version in each answer.
+    private async Task<PredictionAnswers> PredictViaGrainsAsync(PredictionQuery query, List<int> viaGrain, float[] scores, int[] versions)
+    {
         var failures = new List<QueryFailure>();
-        await Task.WhenAll(viaGrain.SelectMany(entry => entry.Value.Select(async i =>
+        await Task.WhenAll(viaGrain.Select(async i =>
         {
             try
             {
-                var answer = await grains.GetGrain<IUserGrain>(entry.Key).Predict(query.Items[i]);
+                var answer = await grains.GetGrain<IUserGrain>(query.Users.IdAt(i)).Predict(query.Items.IdAt(i));
                 scores[i] = answer.Score;
                 versions[i] = answer.ModelVersion;
             }
@@ -61,47 +66,53 @@ public sealed class ServingReads(
             {
                 lock (failures) failures.Add(new QueryFailure(i, ex.Message));
             }
-        })));
+        }));
         return new PredictionAnswers(scores, versions, [.. failures]);
     }
 
-    public async Task<RecommendationLists> RecommendAsync(RecommendationQuery query)
+    public Task<RecommendationLists> RecommendAsync(RecommendationQuery query)
     {
-        if (query.Users.Length != query.Counts.Length) throw new ArgumentException("A recommendation query needs as many counts as users.");
-        var n = query.Users.Length;
+        if (!query.Users.IsWellFormed()) throw new ArgumentException("A recommendation query's id list is malformed.");
+        if (query.Users.Count != query.Counts.Length) throw new ArgumentException("A recommendation query needs as many counts as users.");
+        var n = query.Users.Count;
         var answers = new ScoredItem[n][];
         var model = catalog.Current;
         List<int>? viaGrain = null;
         for (var i = 0; i < n; i++)
         {
-            var user = query.Users[i];
             var count = query.Counts[i];
             if (count <= 0)
             {
                 answers[i] = [];
                 continue;
             }
-            if (!TryGetCurrentRow(user, model, out var row))
+            if (!TryGetCurrentRow(query.Users[i], model, out var user, out var row))
             {
                 (viaGrain ??= []).Add(i);
                 continue;
             }
-            if (recommendations.TryGet(user, row, model.Version, count) is not { } top)
+            var itemGeneration = items.Generation;
+            if (recommendations.TryGet(user, row, model.Version, itemGeneration, count) is not { } top)
             {
                 // The row carries everything the grain would use (vector, bias, rated items), so no grain hop.
                 top = PredictionFormula.Recommend(model.GlobalMean, row.Known, row.Bias, row.Vector, row.Rated, count, items, _scale);
-                recommendations.Store(user, row, model.Version, count, top);
+                recommendations.Store(user, row, model.Version, itemGeneration, count, top);
             }
             answers[i] = top;
         }
-        if (viaGrain is null) return new RecommendationLists(answers, []);
+        return viaGrain is null
+            ? Task.FromResult(new RecommendationLists(answers, []))
+            : RecommendViaGrainsAsync(query, viaGrain, answers);
+    }
 
+    private async Task<RecommendationLists> RecommendViaGrainsAsync(RecommendationQuery query, List<int> viaGrain, ScoredItem[][] answers)
+    {
         var failures = new List<QueryFailure>();
         await Task.WhenAll(viaGrain.Select(async i =>
         {
             try
             {
-                answers[i] = await grains.GetGrain<IUserGrain>(query.Users[i]).Recommend(query.Counts[i]);
+                answers[i] = await grains.GetGrain<IUserGrain>(query.Users.IdAt(i)).Recommend(query.Counts[i]);
             }
             catch (Exception ex)
             {
@@ -112,8 +123,8 @@ public sealed class ServingReads(
         return new RecommendationLists(answers, [.. failures]);
     }
 
-    private bool TryGetCurrentRow(string user, InstalledModel model, out UserRow row) =>
-        users.TryGet(user, out row) && row.ModelVersion >= model.Version && row.Vector.Length == _factors;
+    private bool TryGetCurrentRow(ReadOnlySpan<char> user, InstalledModel model, out string key, out UserRow row) =>
+        users.TryGet(user, out key, out row) && row.ModelVersion >= model.Version && row.Vector.Length == _factors;
 }
 
 /// <summary>Top lists of a batch, index for index (entries named in Failures are empty).</summary>

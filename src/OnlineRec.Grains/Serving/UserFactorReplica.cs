@@ -18,7 +18,14 @@ public sealed record UserRow(float Bias, float[] Vector, bool Known, int ModelVe
 /// </summary>
 public sealed class UserFactorReplica
 {
-    private readonly ConcurrentDictionary<string, UserRow> _rows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UserRow> _rows;
+    private readonly ConcurrentDictionary<string, UserRow>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+
+    public UserFactorReplica()
+    {
+        _rows = new(StringComparer.Ordinal);
+        _bySpan = _rows.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _rows.Count;
 
@@ -28,4 +35,7 @@ public sealed class UserFactorReplica
     public void Withdraw(string user, UserRow row) => _rows.TryRemove(KeyValuePair.Create(user, row));
 
     public bool TryGet(string user, out UserRow row) => _rows.TryGetValue(user, out row!);
+
+    /// <summary>Looks a user up by span (batched queries carry ids packed in one string); <paramref name="key"/> is the stored id.</summary>
+    public bool TryGet(ReadOnlySpan<char> user, out string key, out UserRow row) => _bySpan.TryGetValue(user, out key!, out row!);
 }
