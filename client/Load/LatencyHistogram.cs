@@ -36,6 +36,20 @@ public sealed class LatencyHistogram
         UpdateMin(value);
     }
 
+    /// <summary>
+    /// Records one value with plain writes: only for a histogram that one thread at a time writes and that is read
+    /// after its writers finished (a load worker's per-thread histogram), where interlocked updates are pure cost.
+    /// </summary>
+    public void RecordFromOwningThread(long nanoseconds)
+    {
+        var value = Math.Max(0, nanoseconds);
+        _counts[IndexOf(value)]++;
+        _count++;
+        _sum += value;
+        if (value > _max) _max = value;
+        if (value < _min) _min = value;
+    }
+
     /// <summary>The value at or below which <paramref name="percentile"/> % of recorded values fall (0 when empty).</summary>
     public long ValueAtPercentile(double percentile)
     {

@@ -34,9 +34,7 @@ public readonly record struct BatchAnswer<T>(T Value, Exception? Error)
 /// </summary>
 public sealed class RequestCoalescer<TRequest, TResult>
 {
-    private const int PoolLimit = 4096;
     private readonly ConcurrentQueue<Pending> _queue = new();
-    private readonly ConcurrentQueue<Pending> _pool = new();
     private readonly Func<TRequest[], Task<BatchAnswer<TResult>[]>> _send;
     private readonly int _maxBatch;
     private readonly int _maxInFlight;
@@ -55,16 +53,38 @@ public sealed class RequestCoalescer<TRequest, TResult>
     public ValueTask<TResult> Enqueue(TRequest request, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<TResult>(cancellationToken);
-        if (!_pool.TryDequeue(out var pending)) pending = new Pending(this);
+        var pending = PendingPool.Rent() ?? new Pending();
         var answer = pending.Start(request, cancellationToken);
         _queue.Enqueue(pending);
         TrySendBatches();
         return answer;
     }
 
-    private void Recycle(Pending pending)
+    /// <summary>
+    /// Spare request objects, per thread: no interlocked operation on the hot path. A request is often rented on one
+    /// thread and returned on another; each thread keeps at most <see cref="Capacity"/> spares and the rest go to the
+    /// GC, so the pools stay small whichever way they drift.
+    /// </summary>
+    private static class PendingPool
     {
-        if (_pool.Count < PoolLimit) _pool.Enqueue(pending);
+        private const int Capacity = 256;
+        [ThreadStatic] private static Pending[]? t_spares;
+        [ThreadStatic] private static int t_count;
+
+        public static Pending? Rent()
+        {
+            if (t_count == 0) return null;
+            var spares = t_spares!;
+            var pending = spares[--t_count];
+            spares[t_count] = null!;
+            return pending;
+        }
+
+        public static void Return(Pending pending)
+        {
+            var spares = t_spares ??= new Pending[Capacity];
+            if (t_count < Capacity) spares[t_count++] = pending;
+        }
     }
 
     private void TrySendBatches()
@@ -144,7 +164,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
     /// Only a request its batch completed goes back to the pool, after the caller took the result: a cancelled one may
     /// still sit in a queue or batch, so it is left to the GC rather than reused under a stale reference.
     /// </summary>
-    private sealed class Pending(RequestCoalescer<TRequest, TResult> owner) : IValueTaskSource<TResult>
+    private sealed class Pending : IValueTaskSource<TResult>
     {
         private const int Waiting = 0, Answered = 1, Cancelled = 2;
         private ManualResetValueTaskSourceCore<TResult> _core;
@@ -204,7 +224,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
                     _core.Reset();
                     _registration = default;
                     Request = default!;
-                    owner.Recycle(this);
+                    PendingPool.Return(this);
                 }
             }
         }
