@@ -17,30 +17,31 @@ public sealed class RecommendationCacheTests
     private static readonly ScoredItem[] TopThree = [new("a", 4.5f), new("b", 4.2f), new("c", 3.9f)];
     private static UserRow Row(float bias = 0.1f) => new(bias, [0.5f, -0.5f], Known: true, ModelVersion: 2, Rated: ["x"]);
 
-    private static RecommendationCache Cache(ManualClock clock, TimeSpan? maxAge = null, int capacity = 100) =>
-        new(Microsoft.Extensions.Options.Options.Create(new ServingOptions { RecommendationMaxAge = maxAge ?? TimeSpan.FromSeconds(1), RecommendationCacheCapacity = capacity }), clock);
+    private static RecommendationCache Cache(ManualClock clock, TimeSpan? maxAge = null) =>
+        new(Microsoft.Extensions.Options.Options.Create(new ServingOptions { RecommendationMaxAge = maxAge ?? TimeSpan.FromSeconds(1) }), clock);
 
     [Fact]
     public void A_list_is_served_for_the_same_row_and_version_including_shorter_prefixes()
     {
         var cache = Cache(new ManualClock());
         var row = Row();
-        cache.Store("u", row, 2, 7, 3, TopThree);
+        cache.Store(row, 2, 7, 3, TopThree);
 
-        Assert.Same(TopThree, cache.TryGet("u", row, 2, 7, 3));
-        Assert.Equal(TopThree[..2], cache.TryGet("u", row, 2, 7, 2));
-        Assert.Null(cache.TryGet("u", row, 2, 7, 4)); // more than was computed
-        Assert.Null(cache.TryGet("other", row, 2, 7, 3));
+        Assert.Same(TopThree, cache.TryGet(row, 2, 7, 3));
+        Assert.Equal(TopThree[..2], cache.TryGet(row, 2, 7, 2));
+        Assert.Null(cache.TryGet(row, 2, 7, 4)); // more than was computed
     }
 
     [Fact]
-    public void A_new_row_for_the_user_invalidates_even_with_equal_values()
+    public void A_new_row_for_the_user_has_no_list_even_with_equal_values()
     {
         var cache = Cache(new ManualClock());
-        cache.Store("u", Row(), 2, 7, 3, TopThree);
+        var old = Row();
+        cache.Store(old, 2, 7, 3, TopThree);
 
-        // Every publish is a new row object: a new rating, a catch-up or an adoption.
-        Assert.Null(cache.TryGet("u", Row(), 2, 7, 3));
+        // Every publish is a new row object (a new rating, a catch-up or an adoption), with its own empty cache slot.
+        Assert.Null(cache.TryGet(Row(), 2, 7, 3));
+        Assert.Same(TopThree, cache.TryGet(old, 2, 7, 3));
     }
 
     [Fact]
@@ -48,9 +49,9 @@ public sealed class RecommendationCacheTests
     {
         var cache = Cache(new ManualClock());
         var row = Row();
-        cache.Store("u", row, 2, 7, 3, TopThree);
+        cache.Store(row, 2, 7, 3, TopThree);
 
-        Assert.Null(cache.TryGet("u", row, 3, 7, 3));
+        Assert.Null(cache.TryGet(row, 3, 7, 3));
     }
 
     [Fact]
@@ -59,12 +60,12 @@ public sealed class RecommendationCacheTests
         var clock = new ManualClock();
         var cache = Cache(clock, TimeSpan.FromMilliseconds(500));
         var row = Row();
-        cache.Store("u", row, 2, 7, 3, TopThree);
+        cache.Store(row, 2, 7, 3, TopThree);
 
         clock.Ticks += TimeSpan.FromMilliseconds(500).Ticks;
-        Assert.Same(TopThree, cache.TryGet("u", row, 2, 8, 3)); // items moved, but within the bound
+        Assert.Same(TopThree, cache.TryGet(row, 2, 8, 3)); // items moved, but within the bound
         clock.Ticks += 1;
-        Assert.Null(cache.TryGet("u", row, 2, 8, 3));
+        Assert.Null(cache.TryGet(row, 2, 8, 3));
     }
 
     [Fact]
@@ -73,10 +74,10 @@ public sealed class RecommendationCacheTests
         var clock = new ManualClock();
         var cache = Cache(clock, TimeSpan.FromMilliseconds(500));
         var row = Row();
-        cache.Store("u", row, 2, 7, 3, TopThree);
+        cache.Store(row, 2, 7, 3, TopThree);
 
         clock.Ticks += TimeSpan.FromMinutes(5).Ticks;
-        Assert.Same(TopThree, cache.TryGet("u", row, 2, 7, 3));
+        Assert.Same(TopThree, cache.TryGet(row, 2, 7, 3));
     }
 
     [Fact]
@@ -84,20 +85,8 @@ public sealed class RecommendationCacheTests
     {
         var cache = Cache(new ManualClock(), TimeSpan.Zero);
         var row = Row();
-        cache.Store("u", row, 2, 7, 3, TopThree);
-        Assert.Null(cache.TryGet("u", row, 2, 7, 3));
-    }
-
-    [Fact]
-    public void The_cache_stays_within_its_capacity()
-    {
-        var cache = Cache(new ManualClock(), capacity: 10);
-        var rows = Enumerable.Range(0, 25).Select(_ => Row()).ToArray();
-        for (var i = 0; i < 25; i++) cache.Store($"u{i}", rows[i], 2, 7, 3, TopThree);
-
-        var kept = Enumerable.Range(0, 25).Count(i => cache.TryGet($"u{i}", rows[i], 2, 7, 3) is not null);
-        Assert.InRange(kept, 1, 10);
-        Assert.NotNull(cache.TryGet("u24", rows[24], 2, 7, 3)); // the newest survives a reset
+        cache.Store(row, 2, 7, 3, TopThree);
+        Assert.Null(cache.TryGet(row, 2, 7, 3));
     }
 }
 

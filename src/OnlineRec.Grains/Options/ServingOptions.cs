@@ -12,7 +12,4 @@ public sealed class ServingOptions
     /// computed. Zero disables the cache.
     /// </summary>
     public TimeSpan RecommendationMaxAge { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Cached users per silo; when exceeded the cache starts over (cheap, and rare at this size).</summary>
-    public int RecommendationCacheCapacity { get; set; } = 200_000;
 }

@@ -86,17 +86,17 @@ public sealed class ServingReads(
                 answers[i] = [];
                 continue;
             }
-            if (!TryGetCurrentRow(query.Users[i], model, out var user, out var row))
+            if (!TryGetCurrentRow(query.Users[i], model, out _, out var row))
             {
                 (viaGrain ??= []).Add(i);
                 continue;
             }
             var itemGeneration = items.Generation;
-            if (recommendations.TryGet(user, row, model.Version, itemGeneration, count) is not { } top)
+            if (recommendations.TryGet(row, model.Version, itemGeneration, count) is not { } top)
             {
                 // The row carries everything the grain would use (vector, bias, rated items), so no grain hop.
                 top = PredictionFormula.Recommend(model.GlobalMean, row.Known, row.Bias, row.Vector, row.Rated, count, items, _scale);
-                recommendations.Store(user, row, model.Version, itemGeneration, count, top);
+                recommendations.Store(row, model.Version, itemGeneration, count, top);
             }
             answers[i] = top;
         }

@@ -8,7 +8,11 @@ namespace OnlineRec.Grains.Serving;
 /// </summary>
 /// <param name="Known">The user rated something or is in the model; otherwise its bias and vector don't count.</param>
 /// <param name="Rated">Every item the user has rated (excluded from its recommendations).</param>
-public sealed record UserRow(float Bias, float[] Vector, bool Known, int ModelVersion, string[] Rated);
+public sealed record UserRow(float Bias, float[] Vector, bool Known, int ModelVersion, string[] Rated)
+{
+    /// <summary>The last top-N list computed from this row (<see cref="RecommendationCache"/>); dropped with the row.</summary>
+    internal CachedRecommendations? CachedRecommendations;
+}
 
 /// <summary>
 /// Rows of the users whose grains are active on this silo, published by the grains themselves after every completed
