@@ -118,11 +118,14 @@ public sealed class RequestCoalescer<TRequest, TResult>
     {
         BatchAnswer<TResult>[]? answers = null;
         Exception? failure = null;
+        var answeredAtOnce = true; // also when the sender throws instead of returning a task
         try
         {
             var requests = new TRequest[batch.Count];
             for (var i = 0; i < requests.Length; i++) requests[i] = batch[i].Request;
-            answers = await _send(requests).ConfigureAwait(false);
+            var sending = _send(requests);
+            answeredAtOnce = sending.IsCompleted;
+            answers = await sending.ConfigureAwait(false);
             if (answers.Length != batch.Count)
                 failure = new InvalidOperationException($"A batch of {batch.Count} requests was answered with {answers.Length} answers.");
         }
@@ -133,23 +136,22 @@ public sealed class RequestCoalescer<TRequest, TResult>
         // Free the slot first, so the requests that queued meanwhile leave before this batch's callers add more.
         Interlocked.Decrement(ref _inFlight);
         TrySendBatches();
-        for (var start = 0; start < batch.Count; start += CompletionChunkSize)
-            ThreadPool.UnsafeQueueUserWorkItem(new CompletionChunk(batch, answers, failure, start, Math.Min(batch.Count, start + CompletionChunkSize)), preferLocal: false);
+        var completion = new BatchCompletion(batch, answers, failure);
+        // A batch answered later resumes its callers right here: Orleans completes a grain call on a thread-pool work
+        // item of its own, so this is not its connection's receive loop, and one more hop per batch (or per chunk of
+        // callers) measured slower at 1,000 concurrent: 0.1 µs more client CPU per prediction, 0.5-0.8 µs per top-10. A batch answered
+        // at once (an in-process sender, a failure before sending) would otherwise resume other callers inside this
+        // caller's Enqueue, and their next requests inside that: it takes one hop to keep the stack flat.
+        if (answeredAtOnce) ThreadPool.UnsafeQueueUserWorkItem(completion, preferLocal: false);
+        else completion.Execute();
     }
 
-    /// <summary>
-    /// Callers are resumed in chunks on the thread pool, each chunk's continuations inline: a work item per caller
-    /// cost more than the callers' own code, while chunks still keep one slow caller from holding up the whole batch
-    /// and never run callers on the thread that delivered the response.
-    /// </summary>
-    private const int CompletionChunkSize = 128;
-
-    private sealed class CompletionChunk(List<Pending> batch, BatchAnswer<TResult>[]? answers, Exception? failure, int start, int end)
-        : IThreadPoolWorkItem
+    /// <summary>Resumes a batch's callers in order, each with its answer or error (continuations run inline).</summary>
+    private sealed class BatchCompletion(List<Pending> batch, BatchAnswer<TResult>[]? answers, Exception? failure) : IThreadPoolWorkItem
     {
         public void Execute()
         {
-            for (var i = start; i < end; i++)
+            for (var i = 0; i < batch.Count; i++)
             {
                 if (failure is not null) batch[i].Fail(failure);
                 else if (answers![i].Error is { } error) batch[i].Fail(error);
@@ -160,7 +162,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
 
     /// <summary>
     /// One caller's request and answer. Continuations run synchronously: completion already happens on a pool thread,
-    /// one chunk of callers at a time. Exactly one of batch completion and cancellation wins (<see cref="_state"/>).
+    /// one batch of callers at a time. Exactly one of batch completion and cancellation wins (<see cref="_state"/>).
     /// Only a request its batch completed goes back to the pool, after the caller took the result: a cancelled one may
     /// still sit in a queue or batch, so it is left to the GC rather than reused under a stale reference.
     /// </summary>
