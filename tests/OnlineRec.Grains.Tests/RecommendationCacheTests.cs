@@ -116,4 +116,13 @@ public sealed class RecommendationAnswersTests
         Assert.Equal(lists[0], packed.ListAt(0));
         Assert.Equal(lists[1], packed.ListAt(1));
     }
+
+    [Fact]
+    public void An_answer_naming_an_item_outside_its_table_is_refused_not_misread()
+    {
+        var packed = RecommendationAnswers.Pack([[new("a", 4.5f)]], []);
+        packed.Entries[0] = 9; // reference #9 in a table of one id
+
+        Assert.Throws<InvalidDataException>(() => packed.ListAt(0));
+    }
 }
