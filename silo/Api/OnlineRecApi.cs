@@ -71,7 +71,7 @@ internal static class OnlineRecApi
         if ((IdProblem(user, "user", model.Value) ?? IdProblem(item, "item", model.Value)) is { } problem) return problem;
         var answers = await reads.PredictAsync(new PredictionQuery([user], [item]));
         if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
-        return Results.Json(new PredictionResponse(user, item, answers.Scores[0], answers.ModelVersions[0]), ApiJsonContext.Default.PredictionResponse);
+        return Results.Json(new PredictionResponse(user, item, answers.ScoreAt(0), answers.ModelVersionAt(0)), ApiJsonContext.Default.PredictionResponse);
     }
 
     private static async Task<IResult> PostPredictions(HttpRequest request, IGrainFactory grains, IOptions<ModelOptions> model, IOptions<ApiOptions> api)

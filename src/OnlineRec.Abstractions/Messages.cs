@@ -86,9 +86,33 @@ public sealed record PredictionQuery(IdList Users, IdList Items)
 [GenerateSerializer, Immutable, Alias("onlinerec.query-failure")]
 public sealed record QueryFailure(int Index, string Message);
 
-/// <summary>Answers to a <see cref="PredictionQuery"/>, index for index (entries named in Failures are not answers).</summary>
+/// <summary>
+/// Answers to a <see cref="PredictionQuery"/>, index for index (entries named in Failures are not answers). Packed like
+/// <see cref="RecommendationAnswers"/>: (score, model version) pairs in one little-endian byte block.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.prediction-answers")]
-public sealed record PredictionAnswers(float[] Scores, int[] ModelVersions, QueryFailure[] Failures);
+public sealed record PredictionAnswers(byte[] Entries, QueryFailure[] Failures)
+{
+    private const int EntrySize = 8;
+
+    public int Count => Entries.Length / EntrySize;
+
+    public float ScoreAt(int index) => BinaryPrimitives.ReadSingleLittleEndian(Entries.AsSpan(index * EntrySize, 4));
+
+    public int ModelVersionAt(int index) => BinaryPrimitives.ReadInt32LittleEndian(Entries.AsSpan(index * EntrySize + 4, 4));
+
+    public static PredictionAnswers Pack(ReadOnlySpan<float> scores, ReadOnlySpan<int> modelVersions, QueryFailure[] failures)
+    {
+        if (scores.Length != modelVersions.Length) throw new ArgumentException("Every score needs its model version.");
+        var entries = new byte[scores.Length * EntrySize];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(entries.AsSpan(i * EntrySize, 4), scores[i]);
+            BinaryPrimitives.WriteInt32LittleEndian(entries.AsSpan(i * EntrySize + 4, 4), modelVersions[i]);
+        }
+        return new PredictionAnswers(entries, failures);
+    }
+}
 
 /// <summary>Many users' top-N lists in one call: entry i asks Counts[i] items for Users[i].</summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.recommendation-query")]

@@ -61,8 +61,9 @@ public sealed class OnlineRecClient
         var items = new string[pairs.Length];
         for (var i = 0; i < pairs.Length; i++) (users[i], items[i]) = pairs[i];
         var answers = await _serving.PredictBatch(new PredictionQuery(users, items));
+        if (answers.Count != pairs.Length) throw new InvalidOperationException($"{pairs.Length} prediction requests got {answers.Count} answers.");
         var result = new BatchAnswer<Prediction>[pairs.Length];
-        for (var i = 0; i < pairs.Length; i++) result[i] = new(new Prediction(users[i], items[i], answers.Scores[i], answers.ModelVersions[i]), null);
+        for (var i = 0; i < pairs.Length; i++) result[i] = new(new Prediction(users[i], items[i], answers.ScoreAt(i), answers.ModelVersionAt(i)), null);
         foreach (var failure in answers.Failures) result[failure.Index] = BatchAnswer<Prediction>.Failed(new ServingQueryException(failure.Message));
         return result;
     }

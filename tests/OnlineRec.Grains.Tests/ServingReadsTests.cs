@@ -59,10 +59,10 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
             var reads = silo.GetRequiredService<ServingReads>();
             var (expected, answers) = await Eventually.Until(
                 async () => (await AskGrains(), await reads.PredictAsync(new PredictionQuery(users, items))),
-                r => r.Item1.Select(p => p.Score).SequenceEqual(r.Item2.Scores), what: "batched answers equal to the grains'");
+                r => r.Item1.Select(p => p.Score).SequenceEqual(Enumerable.Range(0, r.Item2.Count).Select(r.Item2.ScoreAt)), what: "batched answers equal to the grains'");
             Assert.Empty(answers.Failures);
-            Assert.Equal(expected.Select(p => p.ModelVersion), answers.ModelVersions);
-            Assert.All(answers.Scores, s => Assert.True(float.IsFinite(s)));
+            Assert.Equal(expected.Select(p => p.ModelVersion), Enumerable.Range(0, answers.Count).Select(answers.ModelVersionAt));
+            Assert.All(Enumerable.Range(0, answers.Count).Select(answers.ScoreAt), s => Assert.True(float.IsFinite(s)));
         }
         var client = await Eventually.Until(
             async () => (await AskGrains(), await Task.WhenAll(users.Select((u, i) => fixture.Client.PredictAsync(u, items[i]).AsTask()))),
@@ -145,7 +145,7 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
         replica.Publish(user, stale);
         var answers = await host.GetRequiredService<ServingReads>().PredictAsync(new PredictionQuery([user], ["mv-item-1"]));
         var grain = await fixture.Cluster.GrainFactory.GetGrain<IUserGrain>(user).Predict("mv-item-1");
-        Assert.Equal(grain.Score, answers.Scores[0]);
+        Assert.Equal(grain.Score, answers.ScoreAt(0));
         replica.Publish(user, row);
     }
 }

@@ -45,7 +45,7 @@ public sealed class ServingReads(
             }
         }
         return viaGrain is null
-            ? Task.FromResult(new PredictionAnswers(scores, versions, []))
+            ? Task.FromResult(PredictionAnswers.Pack(scores, versions, []))
             : PredictViaGrainsAsync(query, viaGrain, scores, versions);
     }
 
@@ -67,7 +67,7 @@ public sealed class ServingReads(
                 lock (failures) failures.Add(new QueryFailure(i, ex.Message));
             }
         }));
-        return new PredictionAnswers(scores, versions, [.. failures]);
+        return PredictionAnswers.Pack(scores, versions, [.. failures]);
     }
 
     public Task<RecommendationLists> RecommendAsync(RecommendationQuery query)
