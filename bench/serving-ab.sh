@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A/B of the read path through the .NET client at concurrency 1, 100 and 1,000: BEFORE (a commit) against AFTER (this
+# working tree), alternating rounds over one data directory, each round on a freshly started silo after a warm-up,
+# so both builds see the same data and, as far as a shared machine allows, the same conditions.
+# Usage: bench/serving-ab.sh <before-commit> [rounds=2]   → tables on stdout, JSON per run in $OUT.
+# The data (10,000 users × 2,000 items, 2 × 500k synthetic ratings, one retrain) is built on first use in $OUT/data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BEFORE=${1:?usage: bench/serving-ab.sh <before-commit> [rounds]}
+ROUNDS=${2:-2}
+OUT=${OUT:-/tmp/onlinerec-serving-ab}
+PORTS="--silo-port 11411 --gateway-port 30411 --urls http://127.0.0.1:5411"
+P="--url http://127.0.0.1:5411 --gateway-port 30411"
+mkdir -p "$OUT"
+
+rm -rf "$OUT/src" "$OUT/before" "$OUT/after"
+git worktree prune
+git worktree add -f "$OUT/src" "$BEFORE" >/dev/null
+for side in before after; do
+  tree=$([[ $side == before ]] && echo "$OUT/src" || pwd)
+  dotnet publish "$tree/silo" -c Release -o "$OUT/$side/silo" -v q -nologo >/dev/null
+  dotnet publish "$tree/client" -c Release -o "$OUT/$side/client" -v q -nologo >/dev/null
+done
+git worktree remove -f "$OUT/src"
+
+silo=""
+stop_silo() { [[ -n "$silo" ]] && kill "$silo" 2>/dev/null && wait "$silo" 2>/dev/null || true; silo=""; }
+trap stop_silo EXIT
+start_silo() {
+  dotnet "$OUT/$1/silo/OnlineRec.Silo.dll" --data-dir "$OUT/data" $PORTS --retrain-period 00:00:00 \
+    --Logging:LogLevel:Default=Warning > "$OUT/silo-$1.log" 2>&1 &
+  silo=$!
+  for _ in $(seq 60); do curl -sf http://127.0.0.1:5411/health >/dev/null && return; sleep 1; done
+  echo "silo ($1) did not start" >&2; exit 1
+}
+
+if [[ ! -d "$OUT/data" ]]; then
+  start_silo after
+  O="dotnet $OUT/after/client/onlinerec.dll"
+  $O load --scenario ingest --via http -c 16 $P >/dev/null
+  $O load --scenario ingest --via http -c 16 --seed 99 $P >/dev/null
+  $O retrain --wait --url http://127.0.0.1:5411 >/dev/null
+  stop_silo
+fi
+
+for round in $(seq "$ROUNDS"); do
+  for side in before after; do
+    start_silo "$side"
+    O="dotnet $OUT/$side/client/onlinerec.dll"
+    $O load --scenario predict,recommend --via client -c 500 --duration 8 --warmup 0 $P >/dev/null   # activates the users
+    echo "$side, round $round (load average $(cut -d' ' -f1 /proc/loadavg))"
+    $O load --scenario predict,recommend --via client -c 1,100,1000 $P --json "$OUT/$side-$round.json" | grep -E "^│ (predict|recommend)"
+    stop_silo
+  done
+done
