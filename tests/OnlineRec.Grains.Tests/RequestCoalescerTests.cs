@@ -209,4 +209,22 @@ public sealed class RequestCoalescerTests
         sender.Release(4);
         Assert.Equal(Enumerable.Range(2, 5).Select(i => $"answer-{i}"), await Task.WhenAll(next));
     }
+
+    [Fact]
+    public async Task A_continuation_that_throws_does_not_strand_the_callers_after_it()
+    {
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
+        var blocker = coalescer.Enqueue(0).AsTask();
+        var throwing = coalescer.Enqueue(1);
+        var after = coalescer.Enqueue(2).AsTask();
+        throwing.GetAwaiter().OnCompleted(() => throw new InvalidOperationException("caller bug"));
+
+        sender.Release(0);
+        await blocker;
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 2, what: "the second batch");
+        sender.Release(1);
+
+        Assert.Equal("answer-2", await after.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
