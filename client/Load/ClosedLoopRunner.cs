@@ -59,7 +59,7 @@ public static class ClosedLoopRunner
                     {
                         var finish = Stopwatch.GetTimestamp();
                         var stats = perThread.Value!;
-                        stats.Latency.RecordFromOwningThread((long)Stopwatch.GetElapsedTime(start, finish).TotalNanoseconds);
+                        stats.Latency.Record((long)Stopwatch.GetElapsedTime(start, finish).TotalNanoseconds);
                         stats.LastFinish = Math.Max(stats.LastFinish, finish);
                     }
                 }

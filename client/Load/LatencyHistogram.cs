@@ -5,7 +5,8 @@ namespace OnlineRec.Client.Load;
 /// <summary>
 /// Log-linear latency histogram in nanoseconds (the HdrHistogram idea, written small): values below 256 get exact
 /// buckets; above, each power of two is split into 128 equal buckets, so a reported percentile is within 1/128
-/// (&lt; 0.8 %) of the true value. Fixed memory (≈ 37 KB), lock-free recording, safe from many threads.
+/// (&lt; 0.8 %) of the true value. Fixed memory (≈ 37 KB). One writer at a time: a load run gives each thread its own
+/// histogram (no shared counters on the request path) and merges them with <see cref="Add"/> once the writers finished.
 /// </summary>
 public sealed class LatencyHistogram
 {
@@ -20,27 +21,13 @@ public sealed class LatencyHistogram
     private long _min = long.MaxValue;
     private long _sum;
 
-    public long Count => Interlocked.Read(ref _count);
-    public long Max => Count == 0 ? 0 : Interlocked.Read(ref _max);
-    public long Min => Count == 0 ? 0 : Interlocked.Read(ref _min);
-    public double Mean => Count == 0 ? 0 : (double)Interlocked.Read(ref _sum) / Count;
+    public long Count => _count;
+    public long Max => _count == 0 ? 0 : _max;
+    public long Min => _count == 0 ? 0 : _min;
+    public double Mean => _count == 0 ? 0 : (double)_sum / _count;
 
     /// <summary>Records one value (nanoseconds; negatives count as 0).</summary>
     public void Record(long nanoseconds)
-    {
-        var value = Math.Max(0, nanoseconds);
-        Interlocked.Increment(ref _counts[IndexOf(value)]);
-        Interlocked.Increment(ref _count);
-        Interlocked.Add(ref _sum, value);
-        UpdateMax(value);
-        UpdateMin(value);
-    }
-
-    /// <summary>
-    /// Records one value with plain writes: only for a histogram that one thread at a time writes and that is read
-    /// after its writers finished (a load worker's per-thread histogram), where interlocked updates are pure cost.
-    /// </summary>
-    public void RecordFromOwningThread(long nanoseconds)
     {
         var value = Math.Max(0, nanoseconds);
         _counts[IndexOf(value)]++;
@@ -61,7 +48,7 @@ public sealed class LatencyHistogram
         long seen = 0;
         for (var i = 0; i < _counts.Length; i++)
         {
-            seen += Interlocked.Read(ref _counts[i]);
+            seen += _counts[i];
             // The bucket's highest value, but never beyond what was actually recorded.
             if (seen >= rank) return Math.Clamp(HighestInBucket(i), Min, Max);
         }
@@ -71,16 +58,12 @@ public sealed class LatencyHistogram
     /// <summary>Adds another histogram's counts to this one.</summary>
     public void Add(LatencyHistogram other)
     {
-        for (var i = 0; i < _counts.Length; i++)
-        {
-            var c = Interlocked.Read(ref other._counts[i]);
-            if (c != 0) Interlocked.Add(ref _counts[i], c);
-        }
-        if (other.Count == 0) return;
-        Interlocked.Add(ref _count, other.Count);
-        Interlocked.Add(ref _sum, Interlocked.Read(ref other._sum));
-        UpdateMax(other.Max);
-        UpdateMin(other.Min);
+        if (other._count == 0) return;
+        for (var i = 0; i < _counts.Length; i++) _counts[i] += other._counts[i];
+        _count += other._count;
+        _sum += other._sum;
+        _max = Math.Max(_max, other._max);
+        _min = Math.Min(_min, other._min);
     }
 
     internal static int IndexOf(long value)
@@ -100,27 +83,5 @@ public sealed class LatencyHistogram
         var shift = j / HalfSubBuckets + 1;
         var mantissa = (long)(j % HalfSubBuckets + HalfSubBuckets);
         return ((mantissa + 1) << shift) - 1;
-    }
-
-    private void UpdateMax(long value)
-    {
-        var current = Interlocked.Read(ref _max);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _max, value, current);
-            if (seen == current) return;
-            current = seen;
-        }
-    }
-
-    private void UpdateMin(long value)
-    {
-        var current = Interlocked.Read(ref _min);
-        while (value < current)
-        {
-            var seen = Interlocked.CompareExchange(ref _min, value, current);
-            if (seen == current) return;
-            current = seen;
-        }
     }
 }
