@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Orleans.Concurrency;
 
 namespace OnlineRec.Abstractions;
@@ -87,31 +86,22 @@ public sealed record PredictionQuery(IdList Users, IdList Items)
 public sealed record QueryFailure(int Index, string Message);
 
 /// <summary>
-/// Answers to a <see cref="PredictionQuery"/>, index for index (entries named in Failures are not answers). Packed like
-/// <see cref="RecommendationAnswers"/>: (score, model version) pairs in one little-endian byte block.
+/// Answers to a <see cref="PredictionQuery"/>, index for index (entries named in Failures are not answers): (model
+/// version, score) pairs packed like <see cref="RecommendationAnswers"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.prediction-answers")]
 public sealed record PredictionAnswers(byte[] Entries, QueryFailure[] Failures)
 {
-    private const int EntrySize = 8;
+    public int Count => PackedPairs.Count(Entries);
 
-    public int Count => Entries.Length / EntrySize;
+    public float ScoreAt(int index) => PackedPairs.ValueAt(Entries, index);
 
-    public float ScoreAt(int index) => BinaryPrimitives.ReadSingleLittleEndian(Entries.AsSpan(index * EntrySize, 4));
+    public int ModelVersionAt(int index) => PackedPairs.KeyAt(Entries, index);
 
-    public int ModelVersionAt(int index) => BinaryPrimitives.ReadInt32LittleEndian(Entries.AsSpan(index * EntrySize + 4, 4));
+    /// <summary>A block for <paramref name="count"/> answers, filled in place with <see cref="SetEntry"/> (no staging arrays).</summary>
+    public static byte[] NewEntries(int count) => PackedPairs.Allocate(count);
 
-    public static PredictionAnswers Pack(ReadOnlySpan<float> scores, ReadOnlySpan<int> modelVersions, QueryFailure[] failures)
-    {
-        if (scores.Length != modelVersions.Length) throw new ArgumentException("Every score needs its model version.");
-        var entries = new byte[scores.Length * EntrySize];
-        for (var i = 0; i < scores.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(entries.AsSpan(i * EntrySize, 4), scores[i]);
-            BinaryPrimitives.WriteInt32LittleEndian(entries.AsSpan(i * EntrySize + 4, 4), modelVersions[i]);
-        }
-        return new PredictionAnswers(entries, failures);
-    }
+    public static void SetEntry(byte[] entries, int index, float score, int modelVersion) => PackedPairs.Write(entries, index, modelVersion, score);
 }
 
 /// <summary>Many users' top-N lists in one call: entry i asks Counts[i] items for Users[i].</summary>
@@ -127,21 +117,18 @@ public sealed record RecommendationQuery(IdList Users, int[] Counts)
 /// Answers to a <see cref="RecommendationQuery"/>, index for index (entries named in Failures are empty), packed for
 /// the wire: top lists of concurrent users overlap heavily, so each distinct item id travels once per batch
 /// (<see cref="ItemIds"/>), and list entries are (reference, score) pairs in one little-endian byte block
-/// (<see cref="Entries"/>, 8 bytes each), which the codec copies in one go where an int[] and a float[] cost a codec
-/// call per element. List i occupies entries Offsets[i] .. Offsets[i + 1] − 1.
+/// (<see cref="Entries"/>, see <see cref="PackedPairs"/>). List i occupies entries Offsets[i] .. Offsets[i + 1] − 1.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("onlinerec.recommendation-answers")]
 public sealed record RecommendationAnswers(string[] ItemIds, int[] Offsets, byte[] Entries, QueryFailure[] Failures)
 {
-    private const int EntrySize = 8;
-
     public int Count => Offsets.Length - 1;
 
     public static RecommendationAnswers Pack(IReadOnlyList<ScoredItem[]> lists, QueryFailure[] failures)
     {
         var offsets = new int[lists.Count + 1];
         for (var i = 0; i < lists.Count; i++) offsets[i + 1] = offsets[i] + lists[i].Length;
-        var entries = new byte[offsets[^1] * EntrySize];
+        var entries = PackedPairs.Allocate(offsets[^1]);
         var ids = t_distinct ??= new Dictionary<string, int>(ReferenceEqualityComparer.Instance);
         try
         {
@@ -150,10 +137,7 @@ public sealed record RecommendationAnswers(string[] ItemIds, int[] Offsets, byte
                 foreach (var scored in list)
                 {
                     if (!ids.TryGetValue(scored.Item, out var id)) ids[scored.Item] = id = ids.Count;
-                    var entry = entries.AsSpan(position, EntrySize);
-                    BinaryPrimitives.WriteInt32LittleEndian(entry, id);
-                    BinaryPrimitives.WriteSingleLittleEndian(entry[4..], scored.Score);
-                    position += EntrySize;
+                    PackedPairs.Write(entries, position++, id, scored.Score);
                 }
             var table = new string[ids.Count];
             foreach (var (item, id) in ids) table[id] = item;
@@ -175,16 +159,14 @@ public sealed record RecommendationAnswers(string[] ItemIds, int[] Offsets, byte
     {
         var start = Offsets[index];
         var end = Offsets[index + 1];
-        if (start < 0 || end < start || (long)end * EntrySize > Entries.Length)
+        if (start < 0 || end < start || end > PackedPairs.Count(Entries))
             throw new InvalidDataException($"Recommendation answer {index} lies outside the packed entries.");
         var list = new ScoredItem[end - start];
-        var entries = Entries.AsSpan(start * EntrySize, list.Length * EntrySize);
         for (var j = 0; j < list.Length; j++)
         {
-            var entry = entries.Slice(j * EntrySize, EntrySize);
-            var id = BinaryPrimitives.ReadInt32LittleEndian(entry);
+            var id = PackedPairs.KeyAt(Entries, start + j);
             if ((uint)id >= (uint)ItemIds.Length) throw new InvalidDataException($"Recommendation answer {index} names item #{id} of {ItemIds.Length}.");
-            list[j] = new ScoredItem(ItemIds[id], BinaryPrimitives.ReadSingleLittleEndian(entry[4..]));
+            list[j] = new ScoredItem(ItemIds[id], PackedPairs.ValueAt(Entries, start + j));
         }
         return list;
     }

@@ -28,16 +28,15 @@ public sealed class ServingReads(
         if (!query.Users.IsWellFormed() || !query.Items.IsWellFormed()) throw new ArgumentException("A prediction query's id lists are malformed.");
         if (query.Users.Count != query.Items.Count) throw new ArgumentException("A prediction query needs as many items as users.");
         var n = query.Users.Count;
-        var scores = new float[n];
-        var versions = new int[n];
+        var entries = PredictionAnswers.NewEntries(n);
         var model = catalog.Current;
         List<int>? viaGrain = null;
         for (var i = 0; i < n; i++)
         {
-            if (TryGetCurrentRow(query.Users[i], model, out _, out var row))
+            if (TryGetCurrentRow(query.Users[i], model, out var row))
             {
-                scores[i] = PredictionFormula.Score(model.GlobalMean, row.Known, row.Bias, row.Vector, items, query.Items[i], _scale);
-                versions[i] = row.ModelVersion;
+                var score = PredictionFormula.Score(model.GlobalMean, row.Known, row.Bias, row.Vector, items, query.Items[i], _scale);
+                PredictionAnswers.SetEntry(entries, i, score, row.ModelVersion);
             }
             else
             {
@@ -45,13 +44,13 @@ public sealed class ServingReads(
             }
         }
         return viaGrain is null
-            ? Task.FromResult(PredictionAnswers.Pack(scores, versions, []))
-            : PredictViaGrainsAsync(query, viaGrain, scores, versions);
+            ? Task.FromResult(new PredictionAnswers(entries, []))
+            : PredictViaGrainsAsync(query, viaGrain, entries);
     }
 
     // Rare in steady state (first touch of a user on this silo, or a model change): one grain call per pair keeps the
     // grain's own version in each answer.
-    private async Task<PredictionAnswers> PredictViaGrainsAsync(PredictionQuery query, List<int> viaGrain, float[] scores, int[] versions)
+    private async Task<PredictionAnswers> PredictViaGrainsAsync(PredictionQuery query, List<int> viaGrain, byte[] entries)
     {
         var failures = new List<QueryFailure>();
         await Task.WhenAll(viaGrain.Select(async i =>
@@ -59,15 +58,14 @@ public sealed class ServingReads(
             try
             {
                 var answer = await grains.GetGrain<IUserGrain>(query.Users.IdAt(i)).Predict(query.Items.IdAt(i));
-                scores[i] = answer.Score;
-                versions[i] = answer.ModelVersion;
+                PredictionAnswers.SetEntry(entries, i, answer.Score, answer.ModelVersion); // distinct entries: no lock
             }
             catch (Exception ex)
             {
                 lock (failures) failures.Add(new QueryFailure(i, ex.Message));
             }
         }));
-        return PredictionAnswers.Pack(scores, versions, [.. failures]);
+        return new PredictionAnswers(entries, [.. failures]);
     }
 
     public Task<RecommendationLists> RecommendAsync(RecommendationQuery query)
@@ -86,7 +84,7 @@ public sealed class ServingReads(
                 answers[i] = [];
                 continue;
             }
-            if (!TryGetCurrentRow(query.Users[i], model, out _, out var row))
+            if (!TryGetCurrentRow(query.Users[i], model, out var row))
             {
                 (viaGrain ??= []).Add(i);
                 continue;
@@ -123,8 +121,8 @@ public sealed class ServingReads(
         return new RecommendationLists(answers, [.. failures]);
     }
 
-    private bool TryGetCurrentRow(ReadOnlySpan<char> user, InstalledModel model, out string key, out UserRow row) =>
-        users.TryGet(user, out key, out row) && row.ModelVersion >= model.Version && row.Vector.Length == _factors;
+    private bool TryGetCurrentRow(ReadOnlySpan<char> user, InstalledModel model, out UserRow row) =>
+        users.TryGet(user, out row) && row.ModelVersion >= model.Version && row.Vector.Length == _factors;
 }
 
 /// <summary>Top lists of a batch, index for index (entries named in Failures are empty).</summary>

@@ -40,6 +40,6 @@ public sealed class UserFactorReplica
 
     public bool TryGet(string user, out UserRow row) => _rows.TryGetValue(user, out row!);
 
-    /// <summary>Looks a user up by span (batched queries carry ids packed in one string); <paramref name="key"/> is the stored id.</summary>
-    public bool TryGet(ReadOnlySpan<char> user, out string key, out UserRow row) => _bySpan.TryGetValue(user, out key!, out row!);
+    /// <summary>Looks a user up by span: batched queries carry their ids packed in one string.</summary>
+    public bool TryGet(ReadOnlySpan<char> user, out UserRow row) => _bySpan.TryGetValue(user, out row!);
 }
