@@ -7,18 +7,18 @@ namespace OnlineRec.Client.Load;
 /// The strings are built once, as an app holds its ids already: formatting them per request would bill the load
 /// generator's own allocations to the platform's latency.
 /// </summary>
-public sealed record QueryIds(string Prefix, int Users, int Items)
+public sealed class QueryIds(string prefix, int users, int items)
 {
-    private string[]? _users;
-    private string[]? _items;
+    private readonly string[] _users = Build(prefix, users);
+    private readonly string[] _items = Build(prefix, items);
 
-    public string User(Random random) => (_users ??= Build(Users))[random.Next(Users)];
-    public string Item(Random random) => (_items ??= Build(Items))[random.Next(Items)];
+    public string User(Random random) => _users[random.Next(_users.Length)];
+    public string Item(Random random) => _items[random.Next(_items.Length)];
 
-    private string[] Build(int count)
+    private static string[] Build(string prefix, int count)
     {
         var ids = new string[count];
-        for (var i = 0; i < count; i++) ids[i] = Prefix + (i + 1).ToString(CultureInfo.InvariantCulture);
+        for (var i = 0; i < count; i++) ids[i] = prefix + (i + 1).ToString(CultureInfo.InvariantCulture);
         return ids;
     }
 }
@@ -32,8 +32,6 @@ public static class QueryLoad
     public static async Task<LoadReport> RunAsync(string scenario, IQueryTarget target, QueryIds ids, int k, int concurrency, LoadBudget budget,
         CancellationToken cancellationToken)
     {
-        ids.User(Random.Shared);
-        ids.Item(Random.Shared); // build the id tables before the clock starts
         Func<Random, CancellationToken, ValueTask> request = scenario switch
         {
             Predict => (random, ct) => target.PredictAsync(ids.User(random), ids.Item(random), ct),
