@@ -140,7 +140,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
         var completion = new BatchCompletion(batch, answers, failure);
         // A batch answered later resumes its callers right here: Orleans completes a grain call on a thread-pool work
         // item of its own, so this is not its connection's receive loop, and one more hop per batch (or per chunk of
-        // callers) measured slower at 1,000 concurrent: 0.1 µs more client CPU per prediction, 0.5-0.8 µs per top-10.
+        // callers) cost more client CPU per request at 1,000 concurrent in the session-7 runs (BENCHMARKS.md).
         // A batch answered at once (an in-process sender, a failure before sending) would otherwise resume other
         // callers inside this caller's Enqueue, and their next requests inside that: one hop keeps the stack flat.
         if (answeredAtOnce) ThreadPool.UnsafeQueueUserWorkItem(completion, preferLocal: false);
