@@ -217,10 +217,10 @@ public static class LoadCommand
                 .AddColumn(new TableColumn("requests").RightAligned()).AddColumn(new TableColumn("errors").RightAligned())
                 .AddColumn(new TableColumn("req/s").RightAligned()).AddColumn(new TableColumn("p50").RightAligned())
                 .AddColumn(new TableColumn("p90").RightAligned()).AddColumn(new TableColumn("p99").RightAligned())
-                .AddColumn(new TableColumn("max").RightAligned());
+                .AddColumn(new TableColumn("max").RightAligned()).AddColumn(new TableColumn("generator GCs (paused ms)").RightAligned());
             foreach (var r in queries)
                 table.AddRow(Markup.Escape(r.Scenario), r.Via, r.Concurrency.ToString(), $"{r.Requests:N0}", $"{r.Errors:N0}", $"{r.Throughput:N0}",
-                    $"{r.P50Ms:F2}", $"{r.P90Ms:F2}", $"{r.P99Ms:F2}", $"{r.MaxMs:F2}");
+                    $"{r.P50Ms:F2}", $"{r.P90Ms:F2}", $"{r.P99Ms:F2}", $"{r.MaxMs:F2}", $"{r.GeneratorGcs:N0} ({r.GeneratorGcPauseMs:F0})");
             console.Write(table);
         }
     }

@@ -16,7 +16,11 @@ public sealed record LoadBudget
 }
 
 /// <summary>Latency and throughput of one closed-loop run.</summary>
-public sealed record QueryRunResult(long Requests, long Errors, TimeSpan Elapsed, LatencyHistogram Latency, string? FirstError)
+/// <param name="GeneratorGc">The load generator's own collections during the run: their pauses stop its clock-readers
+/// and its client alike, so they are part of the latencies measured and worth seeing next to them.</param>
+/// <param name="Sent">Every request sent, warm-up included (what <paramref name="GeneratorGc"/> covers).</param>
+public sealed record QueryRunResult(long Requests, long Errors, TimeSpan Elapsed, LatencyHistogram Latency, string? FirstError,
+    GcActivity GeneratorGc, long Sent)
 {
     public double Throughput => Elapsed > TimeSpan.Zero ? Requests / Elapsed.TotalSeconds : 0;
 }
@@ -38,6 +42,7 @@ public static class ClosedLoopRunner
         // Per-thread statistics: a thousand workers sharing one histogram's counters (and one "last answer" time)
         // would contend on the same cache lines on every request, slowing the very client being measured.
         using var perThread = new ThreadLocal<ThreadStats>(() => new ThreadStats(), trackAllValues: true);
+        var gcBefore = GcActivity.Now();
         var origin = Stopwatch.GetTimestamp();
         var warmupEnd = origin + (long)(budget.Warmup.TotalSeconds * Stopwatch.Frequency);
         var end = warmupEnd + (long)(budget.Duration.TotalSeconds * Stopwatch.Frequency);
@@ -52,6 +57,7 @@ public static class ClosedLoopRunner
                 if (start >= end) return;
                 var counts = start >= warmupEnd;
                 if (counts && budget.Requests is { } limit && Interlocked.Increment(ref measured) > limit) return;
+                perThread.Value!.Sent++;
                 try
                 {
                     await request(random, cancellationToken);
@@ -80,22 +86,37 @@ public static class ClosedLoopRunner
         for (var w = 0; w < concurrency; w++) workers[w] = WorkerAsync(unchecked(w * 7919 + 17));
         await Task.WhenAll(workers);
         cancellationToken.ThrowIfCancellationRequested();
+        var gc = GcActivity.Now() - gcBefore; // includes the warm-up, as the counters cannot be read at its end exactly
 
         var histogram = new LatencyHistogram();
         var lastFinish = warmupEnd;
+        long sent = 0;
         foreach (var stats in perThread.Values)
         {
+            sent += stats.Sent;
             histogram.Add(stats.Latency);
             lastFinish = Math.Max(lastFinish, stats.LastFinish);
         }
         // Measured window: from the end of the warm-up to the last measured answer.
         var elapsed = Stopwatch.GetElapsedTime(warmupEnd, lastFinish);
-        return new QueryRunResult(histogram.Count, errors, elapsed, histogram, firstError);
+        return new QueryRunResult(histogram.Count, errors, elapsed, histogram, firstError, gc, sent);
     }
 
     private sealed class ThreadStats
     {
         public LatencyHistogram Latency { get; } = new();
         public long LastFinish;
+        public long Sent; // warm-up included
     }
+}
+
+/// <summary>Garbage collections of this process and the time it was paused for them.</summary>
+public readonly record struct GcActivity(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long AllocatedBytes)
+{
+    public static GcActivity Now() =>
+        new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+    public static GcActivity operator -(GcActivity after, GcActivity before) =>
+        new(after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused,
+            after.AllocatedBytes - before.AllocatedBytes);
 }

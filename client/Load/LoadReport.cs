@@ -22,6 +22,13 @@ public sealed record LoadReport
     public double? MaxMs { get; init; }
     public double? MeanMs { get; init; }
 
+    /// <summary>Collections (all generations) in the load generator during warm-up and run, and their total pause.</summary>
+    public int? GeneratorGcs { get; init; }
+    public double? GeneratorGcPauseMs { get; init; }
+
+    /// <summary>Bytes the load generator (with its client) allocated per request sent, warm-up included.</summary>
+    public double? GeneratorBytesPerRequest { get; init; }
+
     // Ingest only.
     public long? Ratings { get; init; }
     public int? BatchSize { get; init; }
@@ -58,6 +65,9 @@ public sealed record LoadReport
         P99Ms = Milliseconds(run.Latency.ValueAtPercentile(99)),
         MaxMs = Milliseconds(run.Latency.Max),
         MeanMs = run.Latency.Mean / 1e6,
+        GeneratorGcs = run.GeneratorGc.Gen0,
+        GeneratorGcPauseMs = run.GeneratorGc.Paused.TotalMilliseconds,
+        GeneratorBytesPerRequest = run.Sent > 0 ? (double)run.GeneratorGc.AllocatedBytes / run.Sent : null,
         Note = run.FirstError is null ? null : $"first error: {run.FirstError}",
     };
 }
