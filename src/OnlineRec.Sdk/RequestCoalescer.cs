@@ -14,10 +14,18 @@ public sealed record CoalescingOptions
     public int MaxBatchSize { get; init; } = 1024;
 
     /// <summary>
-    /// Batched calls in flight at once. A request finding a free slot is sent at once (no timer, so a lone caller is
-    /// not delayed); otherwise it waits for the next batch, which leaves as soon as a slot frees up.
+    /// Batched calls in flight at once: the number of lanes (see <see cref="RequestCoalescer{TRequest,TResult}"/>).
+    /// A request finding an idle lane is sent at once (no timer, so a lone caller is not delayed); otherwise it waits
+    /// for its lane's next batch.
     /// </summary>
     public int MaxBatchesInFlight { get; init; } = 2;
+
+    /// <summary>
+    /// How long a lane waits for its answered callers to resume before it sends the requests they made anyway. Only a
+    /// caller that blocks inside its continuation (sync-over-async) ever takes that long; without this it would wait
+    /// for a batch its own thread is holding back.
+    /// </summary>
+    public TimeSpan StalledResumeTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
 }
 
 /// <summary>One request's answer in a batch: a value, or the error that request alone failed with.</summary>
@@ -27,28 +35,43 @@ public readonly record struct BatchAnswer<T>(T Value, Exception? Error)
 }
 
 /// <summary>
-/// "Natural batching": concurrent requests queue (lock-free), and whoever finds a batch slot free drains the queue
-/// into one call. Under load batches grow by themselves; when idle every request leaves alone at once. Each caller
-/// gets its own answer (by position), its own error, and can cancel while waiting or in flight.
-/// A request is a pooled <see cref="IValueTaskSource{TResult}"/>, so at 10⁵–10⁶ requests/s the client allocates no task
-/// per request: the answer must be awaited once (or turned into a Task with <c>AsTask()</c>).
+/// "Natural batching" in lanes. Each lane has at most one batched call in flight; while it is out, requests for that
+/// lane queue (lock-free), and when it is answered the lane resumes its callers in order and then sends, as its next
+/// batch, every request they made while resuming plus whatever queued meanwhile.
+/// <para>
+/// Why lanes rather than one queue drained by whichever call frees a slot first: with one queue the first callers to
+/// resume found the slot free and left as batches of a few, and the rest piled up behind them, so batch sizes swung
+/// from 1 to 1,000 and so did latencies. A closed loop of callers stays in its lane, the lanes' batches stay even and
+/// alternate (one is answered and resumed while the other is being served), and every request waits about one round
+/// trip plus one resume pass. Requests from outside a resume pass go to an idle lane when there is one (sent at once),
+/// else round-robin.
+/// </para>
+/// Each caller gets its own answer (by position), its own error, and can cancel while waiting or in flight. A request
+/// is a pooled <see cref="IValueTaskSource{TResult}"/>, so at 10⁵–10⁶ requests/s the client allocates no task per
+/// request: the answer must be awaited once (or turned into a Task with <c>AsTask()</c>).
 /// </summary>
 public sealed class RequestCoalescer<TRequest, TResult>
 {
-    private readonly ConcurrentQueue<Pending> _queue = new();
+    private readonly Lane[] _lanes;
     private readonly Func<TRequest[], Task<BatchAnswer<TResult>[]>> _send;
     private readonly int _maxBatch;
-    private readonly int _maxInFlight;
-    private int _inFlight;
+    private readonly TimeSpan _stalledResumeTimeout;
+    private int _nextLane;
+
+    // The lane whose answered callers this thread is resuming: requests made here join that lane's next batch.
+    [ThreadStatic] private static Lane? t_resuming;
 
     /// <param name="send">Sends one batch; must answer index for index. A thrown exception fails the whole batch.</param>
     public RequestCoalescer(Func<TRequest[], Task<BatchAnswer<TResult>[]>> send, CoalescingOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchesInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.StalledResumeTimeout, TimeSpan.Zero);
         _send = send;
         _maxBatch = options.MaxBatchSize;
-        _maxInFlight = options.MaxBatchesInFlight;
+        _stalledResumeTimeout = options.StalledResumeTimeout;
+        _lanes = new Lane[options.MaxBatchesInFlight];
+        for (var i = 0; i < _lanes.Length; i++) _lanes[i] = new Lane(this);
     }
 
     public ValueTask<TResult> Enqueue(TRequest request, CancellationToken cancellationToken = default)
@@ -56,9 +79,22 @@ public sealed class RequestCoalescer<TRequest, TResult>
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<TResult>(cancellationToken);
         var pending = PendingPool.Rent() ?? new Pending();
         var answer = pending.Start(request, cancellationToken);
-        _queue.Enqueue(pending);
-        TrySendBatches();
+        if (t_resuming is { } resuming && resuming.Owner == this)
+        {
+            resuming.Queue.Enqueue(pending); // leaves when the lane has resumed all its callers
+            return answer;
+        }
+        var lane = PickLane();
+        lane.Queue.Enqueue(pending);
+        lane.TrySend();
         return answer;
+    }
+
+    private Lane PickLane()
+    {
+        foreach (var lane in _lanes)
+            if (lane.IsIdle) return lane;
+        return _lanes[(uint)Interlocked.Increment(ref _nextLane) % (uint)_lanes.Length];
     }
 
     /// <summary>
@@ -88,34 +124,75 @@ public sealed class RequestCoalescer<TRequest, TResult>
         }
     }
 
-    private void TrySendBatches()
+    /// <summary>One batched call at a time, and the requests waiting for it.</summary>
+    private sealed class Lane(RequestCoalescer<TRequest, TResult> owner)
     {
-        while (!_queue.IsEmpty)
+        public readonly ConcurrentQueue<Pending> Queue = new();
+        private int _busy; // a batch of this lane is in flight, or its callers are being resumed
+        private int _resumePass; // counts resume passes (begin and end), so the watchdog can tell whether its pass is over
+        private int _armedPass;
+        private Timer? _watchdog;
+
+        public RequestCoalescer<TRequest, TResult> Owner => owner;
+
+        public bool IsIdle => Volatile.Read(ref _busy) == 0;
+
+        public void TrySend()
         {
-            var inFlight = Volatile.Read(ref _inFlight);
-            if (inFlight >= _maxInFlight) return; // the batch that frees a slot drains the queue
-            if (Interlocked.CompareExchange(ref _inFlight, inFlight + 1, inFlight) != inFlight) continue;
-            var batch = Drain();
-            if (batch.Count == 0)
+            while (!Queue.IsEmpty)
             {
-                // Someone else emptied the queue (or every request was cancelled): give the slot back and look again,
-                // in case a request arrived after our drain but saw no free slot.
-                Interlocked.Decrement(ref _inFlight);
-                continue;
+                if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return; // the lane sends these once it is free
+                var batch = Drain();
+                if (batch.Count == 0)
+                {
+                    // Every queued request was cancelled, or another thread drained first: free the lane, look again.
+                    Free();
+                    continue;
+                }
+                _ = owner.SendAsync(this, batch, ownsLane: true);
+                return;
             }
-            _ = SendAsync(batch);
+        }
+
+        public void BeginResuming()
+        {
+            _armedPass = Interlocked.Increment(ref _resumePass);
+            _watchdog ??= new Timer(static state => ((Lane)state!).OnResumeStalled(), this, Timeout.Infinite, Timeout.Infinite);
+            _watchdog.Change(owner._stalledResumeTimeout, Timeout.InfiniteTimeSpan);
+        }
+
+        public void EndResuming()
+        {
+            Interlocked.Increment(ref _resumePass); // a watchdog firing from now on finds a pass that is over
+            _watchdog!.Change(Timeout.Infinite, Timeout.Infinite);
+            Free();
+            TrySend();
+        }
+
+        // The resume pass is taking far longer than resuming callers does (one blocked in its continuation): send what
+        // its callers asked for so far as a batch of its own, which does not hold the lane.
+        private void OnResumeStalled()
+        {
+            if (Volatile.Read(ref _resumePass) != _armedPass) return;
+            var batch = Drain();
+            if (batch.Count > 0) _ = owner.SendAsync(this, batch, ownsLane: false);
+            _watchdog!.Change(owner._stalledResumeTimeout, Timeout.InfiniteTimeSpan); // still stalled: look again later
+        }
+
+        // A full fence, not a release: a request queued by another thread just as the lane frees must be seen either by
+        // this thread's next look at the queue or by that thread's attempt to take the lane.
+        private void Free() => Interlocked.Exchange(ref _busy, 0);
+
+        private List<Pending> Drain()
+        {
+            var batch = new List<Pending>(Math.Min(owner._maxBatch, 64));
+            while (batch.Count < owner._maxBatch && Queue.TryDequeue(out var pending))
+                if (!pending.IsCancelled) batch.Add(pending); // cancelled while queued: never sent
+            return batch;
         }
     }
 
-    private List<Pending> Drain()
-    {
-        var batch = new List<Pending>(Math.Min(_maxBatch, 64));
-        while (batch.Count < _maxBatch && _queue.TryDequeue(out var pending))
-            if (!pending.IsCancelled) batch.Add(pending); // cancelled while queued: never sent
-        return batch;
-    }
-
-    private async Task SendAsync(List<Pending> batch)
+    private async Task SendAsync(Lane lane, List<Pending> batch, bool ownsLane)
     {
         BatchAnswer<TResult>[]? answers = null;
         Exception? failure = null;
@@ -134,10 +211,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
         {
             failure = ex;
         }
-        // Free the slot first, so the requests that queued meanwhile leave before this batch's callers add more.
-        Interlocked.Decrement(ref _inFlight);
-        TrySendBatches();
-        var completion = new BatchCompletion(batch, answers, failure);
+        var completion = new BatchCompletion(ownsLane ? lane : null, batch, answers, failure);
         // A batch answered later resumes its callers right here: Orleans completes a grain call on a thread-pool work
         // item of its own, so this is not its connection's receive loop, and one more hop per batch (or per chunk of
         // callers) cost more client CPU per request at 1,000 concurrent in the session-7 runs (BENCHMARKS.md).
@@ -148,11 +222,18 @@ public sealed class RequestCoalescer<TRequest, TResult>
     }
 
     /// <summary>Resumes a batch's callers in order, each with its answer or error (continuations run inline).</summary>
-    private sealed class BatchCompletion(List<Pending> batch, BatchAnswer<TResult>[]? answers, Exception? failure) : IThreadPoolWorkItem
+    /// <param name="lane">The lane this batch holds, freed after its callers resumed; null for a batch sent past a stalled pass.</param>
+    private sealed class BatchCompletion(Lane? lane, List<Pending> batch, BatchAnswer<TResult>[]? answers, Exception? failure) : IThreadPoolWorkItem
     {
         public void Execute()
         {
             ExceptionDispatchInfo? thrown = null;
+            var outer = t_resuming;
+            if (lane is not null)
+            {
+                t_resuming = lane;
+                lane.BeginResuming();
+            }
             for (var i = 0; i < batch.Count; i++)
             {
                 try
@@ -166,6 +247,11 @@ public sealed class RequestCoalescer<TRequest, TResult>
                     // A continuation that throws (not an await: those capture) must not strand the callers after it.
                     thrown ??= ExceptionDispatchInfo.Capture(ex);
                 }
+            }
+            if (lane is not null)
+            {
+                t_resuming = outer;
+                lane.EndResuming();
             }
             thrown?.Throw();
         }

@@ -194,6 +194,8 @@ public sealed class RequestCoalescerTests
         for (var i = 0; i < 3; i++) // fill the pool
         {
             var warm = coalescer.Enqueue(100 + i).AsTask();
+            // The lane frees once the previous pass resumed its caller, which may be just after that caller's await.
+            await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == i + 1, what: "the warm-up batch");
             sender.Release(i);
             await warm;
         }
@@ -226,5 +228,70 @@ public sealed class RequestCoalescerTests
         sender.Release(1);
 
         Assert.Equal("answer-2", await after.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Callers_resumed_from_one_batch_send_their_next_requests_together_as_that_lanes_next_batch()
+    {
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight);
+        var blocker = coalescer.Enqueue(0).AsTask();
+
+        // Each caller asks again as soon as it is answered (no context to post back to: it resumes inside the pass).
+        async Task<string> AskTwice(int first)
+        {
+            await coalescer.Enqueue(first).ConfigureAwait(false);
+            return await coalescer.Enqueue(first + 10).ConfigureAwait(false);
+        }
+        var callers = new[] { AskTwice(1), AskTwice(2), AskTwice(3) };
+        sender.Release(0);
+        await blocker;
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 2, what: "the callers' first batch");
+        Assert.Equal([1, 2, 3], sender.Batches[1]);
+
+        sender.Release(1);
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 3, what: "the callers' second batch");
+        // One batch: the first caller to resume did not leave alone with the others' requests piling up behind it.
+        Assert.Equal([11, 12, 13], sender.Batches[2]);
+        sender.Release(2);
+        Assert.Equal(["answer-11", "answer-12", "answer-13"], await Task.WhenAll(callers));
+    }
+
+    [Fact]
+    public async Task A_caller_blocking_in_its_continuation_on_a_new_request_is_still_answered()
+    {
+        var coalescer = new RequestCoalescer<int, string>(
+            async batch =>
+            {
+                await Task.Yield();
+                return batch.Select(i => new BatchAnswer<string>($"answer-{i}", null)).ToArray();
+            },
+            new CoalescingOptions { MaxBatchesInFlight = 1, MaxBatchSize = 100, StalledResumeTimeout = TimeSpan.FromMilliseconds(50) });
+
+        // Sync-over-async inside the resume pass: the lane cannot send the new request until this returns.
+        async Task<string> AskThenBlock()
+        {
+            await coalescer.Enqueue(1).ConfigureAwait(false);
+            return coalescer.Enqueue(2).AsTask().Result;
+        }
+
+        Assert.Equal("answer-2", await AskThenBlock().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Requests_queued_while_every_lane_is_busy_are_spread_evenly_over_the_lanes()
+    {
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, new CoalescingOptions { MaxBatchesInFlight = 2, MaxBatchSize = 100 });
+        var first = new[] { coalescer.Enqueue(0).AsTask(), coalescer.Enqueue(1).AsTask() };
+        Assert.Equal([[0], [1]], sender.Batches); // idle lanes first
+
+        var queued = Enumerable.Range(2, 40).Select(i => coalescer.Enqueue(i).AsTask()).ToArray();
+        sender.ReleaseAll();
+        await Task.WhenAll(first);
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 4, what: "each lane's next batch");
+        Assert.Equal([20, 20], sender.Batches.Skip(2).Select(b => b.Length));
+        sender.ReleaseAll();
+        Assert.Equal(Enumerable.Range(2, 40).Select(i => $"answer-{i}"), await Task.WhenAll(queued));
     }
 }
