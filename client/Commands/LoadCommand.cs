@@ -154,7 +154,9 @@ public static class LoadCommand
                     console.MarkupLineInterpolated($"[grey]{scenario} via {settings.Via}, concurrency {level}…[/]");
                     var report = scenario == "ingest"
                         ? await RunIngestAsync(settings, level, run, http, cluster, cancellationToken)
-                        : await QueryLoad.RunAsync(scenario, QueryTarget(settings.Via, http, cluster), settings.Ids, settings.K, level, settings.Budget, cancellationToken);
+                        : settings.Via == "client"
+                            ? await QueryLoad.RunAsync(scenario, new ClusterQueryTarget(cluster!.Client), settings.Ids, settings.K, level, settings.Budget, cancellationToken)
+                            : await QueryLoad.RunAsync(scenario, new HttpQueryTarget(http), settings.Ids, settings.K, level, settings.Budget, cancellationToken);
                     reports.Add(report);
                     console.MarkupLineInterpolated($"[grey]  {Describe(report)}[/]");
                     run++;
@@ -182,9 +184,6 @@ public static class LoadCommand
         var probe = settings.DrainCheck && cluster is not null ? new LearnedProbe(cluster.Cluster) : null;
         return new IngestLoad(options).RunAsync(settings.Via, sink, probe, cancellationToken);
     }
-
-    private static IQueryTarget QueryTarget(string via, Http.OnlineRecHttpClient http, ClusterConnection? cluster) =>
-        via == "client" ? new ClusterQueryTarget(cluster!.Client) : new HttpQueryTarget(http);
 
     private static string Describe(LoadReport r) => r.Ratings is { } ratings
         ? $"{ratings:N0} ratings, acked {r.AckedRatingsPerSecond:N0}/s in {r.Seconds:F1} s" +

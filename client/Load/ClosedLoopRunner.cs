@@ -33,7 +33,7 @@ public sealed record QueryRunResult(long Requests, long Errors, TimeSpan Elapsed
 public static class ClosedLoopRunner
 {
     /// <param name="request">One request; the worker's own <see cref="Random"/> picks what to ask.</param>
-    public static async Task<QueryRunResult> RunAsync(int concurrency, LoadBudget budget, Func<Random, CancellationToken, ValueTask> request,
+    public static async Task<QueryRunResult> RunAsync<T>(int concurrency, LoadBudget budget, Func<Random, CancellationToken, ValueTask<T>> request,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);

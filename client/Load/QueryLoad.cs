@@ -29,17 +29,17 @@ public static class QueryLoad
     public const string Predict = "predict";
     public const string Recommend = "recommend";
 
-    public static async Task<LoadReport> RunAsync(string scenario, IQueryTarget target, QueryIds ids, int k, int concurrency, LoadBudget budget,
-        CancellationToken cancellationToken)
+    public static async Task<LoadReport> RunAsync<TPrediction, TList>(string scenario, IQueryTarget<TPrediction, TList> target, QueryIds ids, int k,
+        int concurrency, LoadBudget budget, CancellationToken cancellationToken)
     {
-        Func<Random, CancellationToken, ValueTask> request = scenario switch
+        var run = scenario switch
         {
-            Predict => (random, ct) => target.PredictAsync(ids.User(random), ids.Item(random), ct),
-            Recommend => (random, ct) => target.RecommendAsync(ids.User(random), k, ct),
+            Predict => await ClosedLoopRunner.RunAsync(concurrency, budget,
+                (random, ct) => target.PredictAsync(ids.User(random), ids.Item(random), ct), cancellationToken),
+            Recommend => await ClosedLoopRunner.RunAsync(concurrency, budget,
+                (random, ct) => target.RecommendAsync(ids.User(random), k, ct), cancellationToken),
             _ => throw new ArgumentException($"Unknown query scenario '{scenario}'."),
         };
-        var run = await ClosedLoopRunner.RunAsync(concurrency, budget, request, cancellationToken);
-        var report = LoadReport.ForQueries(scenario == Recommend ? $"recommend (top-{k})" : scenario, target.Name, concurrency, run);
-        return report;
+        return LoadReport.ForQueries(scenario == Recommend ? $"recommend (top-{k})" : scenario, target.Name, concurrency, run);
     }
 }

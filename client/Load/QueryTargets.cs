@@ -1,39 +1,43 @@
-using System.Runtime.CompilerServices;
+using OnlineRec.Abstractions;
+using OnlineRec.Api.Contracts;
 using OnlineRec.Client.Http;
 using OnlineRec.Sdk;
 
 namespace OnlineRec.Client.Load;
 
-/// <summary>The two read requests the load generator sends, over one of the two client paths.</summary>
-public interface IQueryTarget
+/// <summary>
+/// The two read requests the load generator sends, over one of the two client paths. Each path answers in its own
+/// types, passed straight through: an adapter turning every answer into a common type would be one more state machine
+/// per request, billed to the platform's latency.
+/// </summary>
+public interface IQueryTarget<TPrediction, TList>
 {
     string Name { get; }
-    ValueTask PredictAsync(string user, string item, CancellationToken cancellationToken);
-    ValueTask RecommendAsync(string user, int k, CancellationToken cancellationToken);
+    ValueTask<TPrediction> PredictAsync(string user, string item, CancellationToken cancellationToken);
+    ValueTask<TList> RecommendAsync(string user, int k, CancellationToken cancellationToken);
 }
 
-public sealed class HttpQueryTarget(OnlineRecHttpClient http) : IQueryTarget
+public sealed class HttpQueryTarget(OnlineRecHttpClient http) : IQueryTarget<PredictionResponse, ScoredItemDto[]>
 {
     public string Name => "http";
 
-    public ValueTask PredictAsync(string user, string item, CancellationToken cancellationToken) => new(http.PredictAsync(user, item, cancellationToken));
+    public ValueTask<PredictionResponse> PredictAsync(string user, string item, CancellationToken cancellationToken) =>
+        new(http.PredictAsync(user, item, cancellationToken));
 
-    public ValueTask RecommendAsync(string user, int k, CancellationToken cancellationToken) => new(http.RecommendAsync(user, k, cancellationToken));
+    public ValueTask<ScoredItemDto[]> RecommendAsync(string user, int k, CancellationToken cancellationToken) =>
+        new(http.RecommendAsync(user, k, cancellationToken));
 }
 
 /// <summary>
-/// The Orleans path. Requests are sent without the run's token: every one of ~10⁶ requests/s registering on the one
-/// Ctrl+C token serialises them on its lock, while a stop is noticed between requests anyway and a request in flight
-/// ends within the client's response timeout.
+/// The Orleans path: the client's own pooled answers, awaited by the load runner directly. Requests are sent without
+/// the run's token: every one of ~10⁶ requests/s registering on the one Ctrl+C token serialises them on its lock, while
+/// a stop is noticed between requests anyway and a request in flight ends within the client's response timeout.
 /// </summary>
-public sealed class ClusterQueryTarget(OnlineRecClient client) : IQueryTarget
+public sealed class ClusterQueryTarget(OnlineRecClient client) : IQueryTarget<Prediction, ScoredItem[]>
 {
     public string Name => "client";
 
-    // Pooled builders: the adapters add no allocation per request on top of the client's own.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask PredictAsync(string user, string item, CancellationToken cancellationToken) => await client.PredictAsync(user, item);
+    public ValueTask<Prediction> PredictAsync(string user, string item, CancellationToken cancellationToken) => client.PredictAsync(user, item);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask RecommendAsync(string user, int k, CancellationToken cancellationToken) => await client.RecommendAsync(user, k);
+    public ValueTask<ScoredItem[]> RecommendAsync(string user, int k, CancellationToken cancellationToken) => client.RecommendAsync(user, k);
 }

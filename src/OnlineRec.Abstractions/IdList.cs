@@ -54,4 +54,22 @@ public sealed record IdList(string Chars, int[] Ends)
         });
         return new IdList(chars, ends);
     }
+
+    /// <summary>The ids <paramref name="select"/> picks from each element, without collecting them into an array first.</summary>
+    public static IdList Of<T>(T[] source, Func<T, string> select)
+    {
+        var ends = new int[source.Length];
+        var length = 0;
+        for (var i = 0; i < source.Length; i++) ends[i] = length = checked(length + select(source[i]).Length);
+        var chars = string.Create(length, (source, select), static (span, state) =>
+        {
+            foreach (var element in state.source)
+            {
+                var id = state.select(element);
+                id.CopyTo(span);
+                span = span[id.Length..];
+            }
+        });
+        return new IdList(chars, ends);
+    }
 }

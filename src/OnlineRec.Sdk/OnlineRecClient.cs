@@ -55,30 +55,65 @@ public sealed class OnlineRecClient
         _recommendations?.Enqueue((user, count), cancellationToken)
         ?? new ValueTask<ScoredItem[]>(_cluster.GetGrain<IUserGrain>(user).Recommend(count).WaitAsync(cancellationToken));
 
-    private async Task<BatchAnswer<Prediction>[]> PredictBatchAsync((string User, string Item)[] pairs)
+    private async Task<IBatchAnswers<Prediction>> PredictBatchAsync((string User, string Item)[] pairs)
     {
-        var users = new string[pairs.Length];
-        var items = new string[pairs.Length];
-        for (var i = 0; i < pairs.Length; i++) (users[i], items[i]) = pairs[i];
-        var answers = await _serving.PredictBatch(new PredictionQuery(users, items));
+        var query = new PredictionQuery(IdList.Of(pairs, static p => p.User), IdList.Of(pairs, static p => p.Item));
+        var answers = await _serving.PredictBatch(query);
         if (answers.Count != pairs.Length) throw new InvalidOperationException($"{pairs.Length} prediction requests got {answers.Count} answers.");
-        var result = new BatchAnswer<Prediction>[pairs.Length];
-        for (var i = 0; i < pairs.Length; i++) result[i] = new(new Prediction(users[i], items[i], answers.ScoreAt(i), answers.ModelVersionAt(i)), null);
-        foreach (var failure in answers.Failures) result[failure.Index] = BatchAnswer<Prediction>.Failed(new ServingQueryException(failure.Message));
-        return result;
+        return new PredictionBatch(pairs, answers);
     }
 
-    private async Task<BatchAnswer<ScoredItem[]>[]> RecommendBatchAsync((string User, int Count)[] requests)
+    /// <summary>A batch's predictions read straight from the wire answers (no per-request copy).</summary>
+    private sealed class PredictionBatch((string User, string Item)[] pairs, PredictionAnswers answers) : IBatchAnswers<Prediction>
     {
-        var users = new string[requests.Length];
+        private readonly Dictionary<int, string>? _failures =
+            answers.Failures.Length == 0 ? null : answers.Failures.ToDictionary(f => f.Index, f => f.Message);
+
+        public int Count => pairs.Length;
+
+        public Exception? TryGet(int index, out Prediction value)
+        {
+            if (_failures is not null && _failures.TryGetValue(index, out var message))
+            {
+                value = default;
+                return new ServingQueryException(message);
+            }
+            value = new Prediction(pairs[index].User, pairs[index].Item, answers.ScoreAt(index), answers.ModelVersionAt(index));
+            return null;
+        }
+    }
+
+    private async Task<IBatchAnswers<ScoredItem[]>> RecommendBatchAsync((string User, int Count)[] requests)
+    {
         var counts = new int[requests.Length];
-        for (var i = 0; i < requests.Length; i++) (users[i], counts[i]) = requests[i];
-        var answers = await _serving.RecommendBatch(new RecommendationQuery(users, counts));
+        for (var i = 0; i < requests.Length; i++) counts[i] = requests[i].Count;
+        var answers = await _serving.RecommendBatch(new RecommendationQuery(IdList.Of(requests, static r => r.User), counts));
         if (answers.Count != requests.Length) throw new InvalidOperationException($"{requests.Length} recommendation requests got {answers.Count} answers.");
-        var result = new BatchAnswer<ScoredItem[]>[requests.Length];
-        for (var i = 0; i < requests.Length; i++) result[i] = new(answers.ListAt(i), null);
-        foreach (var failure in answers.Failures) result[failure.Index] = BatchAnswer<ScoredItem[]>.Failed(new ServingQueryException(failure.Message));
-        return result;
+        return new RecommendationBatch(answers);
+    }
+
+    /// <summary>A batch's top-N lists, each unpacked when its caller is resumed.</summary>
+    private sealed class RecommendationBatch(RecommendationAnswers answers) : IBatchAnswers<ScoredItem[]>
+    {
+        private readonly Dictionary<int, string>? _failures =
+            answers.Failures.Length == 0 ? null : answers.Failures.ToDictionary(f => f.Index, f => f.Message);
+
+        public int Count => answers.Count;
+
+        public Exception? TryGet(int index, out ScoredItem[] value)
+        {
+            value = [];
+            if (_failures is not null && _failures.TryGetValue(index, out var message)) return new ServingQueryException(message);
+            try
+            {
+                value = answers.ListAt(index);
+                return null;
+            }
+            catch (InvalidDataException ex)
+            {
+                return ex; // a malformed list fails its own caller
+            }
+        }
     }
 
     public Task<ScoredItem[]> SimilarItemsAsync(string item, int count = 10) =>

@@ -35,6 +35,31 @@ public readonly record struct BatchAnswer<T>(T Value, Exception? Error)
 }
 
 /// <summary>
+/// A batch's answers, read by position. A sender can expose its wire answers through this directly instead of
+/// copying them into one <see cref="BatchAnswer{T}"/> per request first (at 10⁶ requests/s those copies were a
+/// quarter of the client's allocations).
+/// </summary>
+public interface IBatchAnswers<T>
+{
+    int Count { get; }
+
+    /// <summary>The answer to request <paramref name="index"/>; null, or the error that request alone failed with.</summary>
+    Exception? TryGet(int index, out T value);
+}
+
+/// <summary>Answers held one per request.</summary>
+public sealed class BatchAnswerArray<T>(BatchAnswer<T>[] answers) : IBatchAnswers<T>
+{
+    public int Count => answers.Length;
+
+    public Exception? TryGet(int index, out T value)
+    {
+        value = answers[index].Value;
+        return answers[index].Error;
+    }
+}
+
+/// <summary>
 /// "Natural batching" in lanes. Each lane has at most one batched call in flight; while it is out, requests for that
 /// lane queue (lock-free), and when it is answered the lane resumes its callers in order and then sends, as its next
 /// batch, every request they made while resuming plus whatever queued meanwhile.
@@ -53,7 +78,7 @@ public readonly record struct BatchAnswer<T>(T Value, Exception? Error)
 public sealed class RequestCoalescer<TRequest, TResult>
 {
     private readonly Lane[] _lanes;
-    private readonly Func<TRequest[], Task<BatchAnswer<TResult>[]>> _send;
+    private readonly Func<TRequest[], Task<IBatchAnswers<TResult>>> _send;
     private readonly int _maxBatch;
     private readonly TimeSpan _stalledResumeTimeout;
     private int _nextLane;
@@ -63,6 +88,12 @@ public sealed class RequestCoalescer<TRequest, TResult>
 
     /// <param name="send">Sends one batch; must answer index for index. A thrown exception fails the whole batch.</param>
     public RequestCoalescer(Func<TRequest[], Task<BatchAnswer<TResult>[]>> send, CoalescingOptions options)
+        : this(async batch => new BatchAnswerArray<TResult>(await send(batch).ConfigureAwait(false)), options)
+    {
+    }
+
+    /// <param name="send">Sends one batch; must answer index for index. A thrown exception fails the whole batch.</param>
+    public RequestCoalescer(Func<TRequest[], Task<IBatchAnswers<TResult>>> send, CoalescingOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchesInFlight, 1);
@@ -132,6 +163,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
         private int _resumePass; // counts resume passes (begin and end), so the watchdog can tell whether its pass is over
         private int _armedPass;
         private Timer? _watchdog;
+        private readonly List<Pending> _batch = [];
 
         public RequestCoalescer<TRequest, TResult> Owner => owner;
 
@@ -142,7 +174,10 @@ public sealed class RequestCoalescer<TRequest, TResult>
             while (!Queue.IsEmpty)
             {
                 if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return; // the lane sends these once it is free
-                var batch = Drain();
+                // One list per lane, reused: its previous batch was fully resumed before the lane was freed.
+                var batch = _batch;
+                batch.Clear();
+                Drain(batch);
                 if (batch.Count == 0)
                 {
                     // Every queued request was cancelled, or another thread drained first: free the lane, look again.
@@ -174,7 +209,8 @@ public sealed class RequestCoalescer<TRequest, TResult>
         private void OnResumeStalled()
         {
             if (Volatile.Read(ref _resumePass) != _armedPass) return;
-            var batch = Drain();
+            var batch = new List<Pending>();
+            Drain(batch);
             if (batch.Count > 0) _ = owner.SendAsync(this, batch, ownsLane: false);
             _watchdog!.Change(owner._stalledResumeTimeout, Timeout.InfiniteTimeSpan); // still stalled: look again later
         }
@@ -183,18 +219,16 @@ public sealed class RequestCoalescer<TRequest, TResult>
         // this thread's next look at the queue or by that thread's attempt to take the lane.
         private void Free() => Interlocked.Exchange(ref _busy, 0);
 
-        private List<Pending> Drain()
+        private void Drain(List<Pending> batch)
         {
-            var batch = new List<Pending>(Math.Min(owner._maxBatch, 64));
             while (batch.Count < owner._maxBatch && Queue.TryDequeue(out var pending))
                 if (!pending.IsCancelled) batch.Add(pending); // cancelled while queued: never sent
-            return batch;
         }
     }
 
     private async Task SendAsync(Lane lane, List<Pending> batch, bool ownsLane)
     {
-        BatchAnswer<TResult>[]? answers = null;
+        IBatchAnswers<TResult>? answers = null;
         Exception? failure = null;
         var answeredAtOnce = true; // also when the sender throws instead of returning a task
         try
@@ -204,8 +238,8 @@ public sealed class RequestCoalescer<TRequest, TResult>
             var sending = _send(requests);
             answeredAtOnce = sending.IsCompleted;
             answers = await sending.ConfigureAwait(false);
-            if (answers.Length != batch.Count)
-                failure = new InvalidOperationException($"A batch of {batch.Count} requests was answered with {answers.Length} answers.");
+            if (answers.Count != batch.Count)
+                failure = new InvalidOperationException($"A batch of {batch.Count} requests was answered with {answers.Count} answers.");
         }
         catch (Exception ex)
         {
@@ -223,7 +257,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
 
     /// <summary>Resumes a batch's callers in order, each with its answer or error (continuations run inline).</summary>
     /// <param name="lane">The lane this batch holds, freed after its callers resumed; null for a batch sent past a stalled pass.</param>
-    private sealed class BatchCompletion(Lane? lane, List<Pending> batch, BatchAnswer<TResult>[]? answers, Exception? failure) : IThreadPoolWorkItem
+    private sealed class BatchCompletion(Lane? lane, List<Pending> batch, IBatchAnswers<TResult>? answers, Exception? failure) : IThreadPoolWorkItem
     {
         public void Execute()
         {
@@ -239,8 +273,8 @@ public sealed class RequestCoalescer<TRequest, TResult>
                 try
                 {
                     if (failure is not null) batch[i].Fail(failure);
-                    else if (answers![i].Error is { } error) batch[i].Fail(error);
-                    else batch[i].Complete(answers[i].Value);
+                    else if (answers!.TryGet(i, out var value) is { } error) batch[i].Fail(error);
+                    else batch[i].Complete(value);
                 }
                 catch (Exception ex)
                 {

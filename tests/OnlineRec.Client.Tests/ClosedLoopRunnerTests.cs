@@ -14,6 +14,7 @@ public sealed class ClosedLoopRunnerTests
         {
             Interlocked.Increment(ref calls);
             await Task.Yield();
+            return 0;
         });
 
         Assert.Equal(200, result.Requests + result.Errors);
@@ -28,7 +29,7 @@ public sealed class ClosedLoopRunnerTests
         var calls = 0;
 
         var result = await ClosedLoopRunner.RunAsync(1, budget, (_, _) =>
-            Interlocked.Increment(ref calls) % 3 == 0 ? ValueTask.FromException(new InvalidOperationException("boom")) : ValueTask.CompletedTask);
+            Interlocked.Increment(ref calls) % 3 == 0 ? ValueTask.FromException<int>(new InvalidOperationException("boom")) : ValueTask.FromResult(0));
 
         Assert.Equal(30, result.Errors);
         Assert.Equal(60, result.Requests);
