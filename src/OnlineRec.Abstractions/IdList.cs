@@ -39,21 +39,7 @@ public sealed record IdList(string Chars, int[] Ends)
         return true;
     }
 
-    public static IdList Of(params ReadOnlySpan<string> ids)
-    {
-        var ends = new int[ids.Length];
-        var length = 0;
-        for (var i = 0; i < ids.Length; i++) ends[i] = length = checked(length + ids[i].Length);
-        var chars = string.Create(length, ids, static (span, all) =>
-        {
-            foreach (var id in all)
-            {
-                id.CopyTo(span);
-                span = span[id.Length..];
-            }
-        });
-        return new IdList(chars, ends);
-    }
+    public static IdList Of(params string[] ids) => Of(ids, static id => id);
 
     /// <summary>The ids <paramref name="select"/> picks from each element, without collecting them into an array first.</summary>
     public static IdList Of<T>(T[] source, Func<T, string> select)

@@ -31,6 +31,13 @@ public sealed class RequestCoalescerTests
         public void Fail(int call, Exception error) { lock (_calls) _calls[call].Gate.SetException(error); }
     }
 
+    /// <summary>A sender that answers every request, asynchronously (never before the call returns).</summary>
+    private static async Task<BatchAnswer<string>[]> AnswerAfterYield(int[] batch)
+    {
+        await Task.Yield();
+        return batch.Select(i => new BatchAnswer<string>($"answer-{i}", null)).ToArray();
+    }
+
     private static CoalescingOptions OneInFlight => new() { MaxBatchesInFlight = 1, MaxBatchSize = 100 };
 
     [Fact]
@@ -167,11 +174,7 @@ public sealed class RequestCoalescerTests
     public async Task Pooled_requests_keep_every_answer_with_its_own_caller_over_many_rounds()
     {
         var coalescer = new RequestCoalescer<int, string>(
-            async batch =>
-            {
-                await Task.Yield();
-                return batch.Select(i => new BatchAnswer<string>($"answer-{i}", null)).ToArray();
-            },
+            AnswerAfterYield,
             new CoalescingOptions { MaxBatchesInFlight = 2, MaxBatchSize = 16 });
 
         // 8 callers × 300 sequential requests: request objects are recycled thousands of times.
@@ -261,11 +264,7 @@ public sealed class RequestCoalescerTests
     public async Task A_caller_blocking_in_its_continuation_on_a_new_request_is_still_answered()
     {
         var coalescer = new RequestCoalescer<int, string>(
-            async batch =>
-            {
-                await Task.Yield();
-                return batch.Select(i => new BatchAnswer<string>($"answer-{i}", null)).ToArray();
-            },
+            AnswerAfterYield,
             new CoalescingOptions { MaxBatchesInFlight = 1, MaxBatchSize = 100, StalledResumeTimeout = TimeSpan.FromMilliseconds(50) });
 
         // Sync-over-async inside the resume pass: the lane cannot send the new request until this returns.
