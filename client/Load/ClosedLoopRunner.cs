@@ -110,13 +110,11 @@ public static class ClosedLoopRunner
     }
 }
 
-/// <summary>Garbage collections of this process and the time it was paused for them.</summary>
-public readonly record struct GcActivity(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long AllocatedBytes)
+/// <summary>Garbage collections of this process (all generations), the time it was paused for them, and what it allocated.</summary>
+public readonly record struct GcActivity(int Collections, TimeSpan Paused, long AllocatedBytes)
 {
-    public static GcActivity Now() =>
-        new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+    public static GcActivity Now() => new(GC.CollectionCount(0), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
 
     public static GcActivity operator -(GcActivity after, GcActivity before) =>
-        new(after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused,
-            after.AllocatedBytes - before.AllocatedBytes);
+        new(after.Collections - before.Collections, after.Paused - before.Paused, after.AllocatedBytes - before.AllocatedBytes);
 }

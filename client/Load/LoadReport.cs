@@ -65,7 +65,7 @@ public sealed record LoadReport
         P99Ms = Milliseconds(run.Latency.ValueAtPercentile(99)),
         MaxMs = Milliseconds(run.Latency.Max),
         MeanMs = run.Latency.Mean / 1e6,
-        GeneratorGcs = run.GeneratorGc.Gen0,
+        GeneratorGcs = run.GeneratorGc.Collections,
         GeneratorGcPauseMs = run.GeneratorGc.Paused.TotalMilliseconds,
         GeneratorBytesPerRequest = run.Sent > 0 ? (double)run.GeneratorGc.AllocatedBytes / run.Sent : null,
         Note = run.FirstError is null ? null : $"first error: {run.FirstError}",

@@ -59,17 +59,19 @@ public sealed class OnlineRecClient
     {
         var query = new PredictionQuery(IdList.Of(pairs, static p => p.User), IdList.Of(pairs, static p => p.Item));
         var answers = await _serving.PredictBatch(query);
-        if (answers.Count != pairs.Length) throw new InvalidOperationException($"{pairs.Length} prediction requests got {answers.Count} answers.");
         return new PredictionBatch(pairs, answers);
     }
 
-    /// <summary>A batch's predictions read straight from the wire answers (no per-request copy).</summary>
+    /// <summary>
+    /// A batch's predictions read straight from the wire answers (no per-request copy). The coalescer checks that
+    /// <see cref="Count"/> matches the batch before reading any entry.
+    /// </summary>
     private sealed class PredictionBatch((string User, string Item)[] pairs, PredictionAnswers answers) : IBatchAnswers<Prediction>
     {
         private readonly Dictionary<int, string>? _failures =
             answers.Failures.Length == 0 ? null : answers.Failures.ToDictionary(f => f.Index, f => f.Message);
 
-        public int Count => pairs.Length;
+        public int Count => answers.Count;
 
         public Exception? TryGet(int index, out Prediction value)
         {
@@ -88,7 +90,6 @@ public sealed class OnlineRecClient
         var counts = new int[requests.Length];
         for (var i = 0; i < requests.Length; i++) counts[i] = requests[i].Count;
         var answers = await _serving.RecommendBatch(new RecommendationQuery(IdList.Of(requests, static r => r.User), counts));
-        if (answers.Count != requests.Length) throw new InvalidOperationException($"{requests.Length} recommendation requests got {answers.Count} answers.");
         return new RecommendationBatch(answers);
     }
 

@@ -36,8 +36,8 @@ public readonly record struct BatchAnswer<T>(T Value, Exception? Error)
 
 /// <summary>
 /// A batch's answers, read by position. A sender can expose its wire answers through this directly instead of
-/// copying them into one <see cref="BatchAnswer{T}"/> per request first (at 10⁶ requests/s those copies were a
-/// quarter of the client's allocations).
+/// copying them into one <see cref="BatchAnswer{T}"/> per request first (with the packed ids, this halved the
+/// client's allocation per prediction: BENCHMARKS.md, session 8).
 /// </summary>
 public interface IBatchAnswers<T>
 {
@@ -65,8 +65,8 @@ public sealed class BatchAnswerArray<T>(BatchAnswer<T>[] answers) : IBatchAnswer
 /// batch, every request they made while resuming plus whatever queued meanwhile.
 /// <para>
 /// Why lanes rather than one queue drained by whichever call frees a slot first: with one queue the first callers to
-/// resume found the slot free and left as batches of a few, and the rest piled up behind them, so batch sizes swung
-/// from 1 to 1,000 and so did latencies. A closed loop of callers stays in its lane, the lanes' batches stay even and
+/// resume found the slot free and left as batches of a few, and the rest piled up behind them, so batch sizes and
+/// latencies swung widely. A closed loop of callers stays in its lane, the lanes' batches stay even and
 /// alternate (one is answered and resumed while the other is being served), and every request waits about one round
 /// trip plus one resume pass. Requests from outside a resume pass go to an idle lane when there is one (sent at once),
 /// else round-robin.
