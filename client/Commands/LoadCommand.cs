@@ -155,7 +155,7 @@ public static class LoadCommand
                     var report = scenario == "ingest"
                         ? await RunIngestAsync(settings, level, run, http, cluster, cancellationToken)
                         : settings.Via == "client"
-                            ? await QueryLoad.RunAsync(scenario, new ClusterQueryTarget(cluster!.Client), settings.Ids, settings.K, level, settings.Budget, cancellationToken)
+                            ? await RunClientQueriesAsync(settings, scenario, level, cluster!, cancellationToken)
                             : await QueryLoad.RunAsync(scenario, new HttpQueryTarget(http), settings.Ids, settings.K, level, settings.Budget, cancellationToken);
                     reports.Add(report);
                     console.MarkupLineInterpolated($"[grey]  {Describe(report)}[/]");
@@ -174,6 +174,14 @@ public static class LoadCommand
         {
             if (cluster is not null) await cluster.DisposeAsync();
         }
+    }
+
+    private static async Task<LoadReport> RunClientQueriesAsync(LoadSettings settings, string scenario, int level, ClusterConnection cluster,
+        CancellationToken cancellationToken)
+    {
+        using var batches = new ClientBatchObserver(scenario, settings.Budget.Warmup);
+        var report = await QueryLoad.RunAsync(scenario, new ClusterQueryTarget(cluster.Client), settings.Ids, settings.K, level, settings.Budget, cancellationToken);
+        return report.WithClientBatches(batches.Snapshot());
     }
 
     private static Task<LoadReport> RunIngestAsync(LoadSettings settings, int level, int run, Http.OnlineRecHttpClient http,
@@ -220,6 +228,20 @@ public static class LoadCommand
             foreach (var r in queries)
                 table.AddRow(Markup.Escape(r.Scenario), r.Via, r.Concurrency.ToString(), $"{r.Requests:N0}", $"{r.Errors:N0}", $"{r.Throughput:N0}",
                     $"{r.P50Ms:F2}", $"{r.P90Ms:F2}", $"{r.P99Ms:F2}", $"{r.MaxMs:F2}", $"{r.GeneratorGcs:N0} ({r.GeneratorGcPauseMs:F0})");
+            console.Write(table);
+        }
+        var batched = queries.Where(r => r.ClientBatches is not null).ToList();
+        if (batched.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("Client batches (ms)")
+                .AddColumn("scenario").AddColumn(new TableColumn("concurrency").RightAligned())
+                .AddColumn(new TableColumn("batches/s").RightAligned()).AddColumn(new TableColumn("mean size").RightAligned())
+                .AddColumn(new TableColumn("round trip p50").RightAligned()).AddColumn(new TableColumn("round trip p99").RightAligned())
+                .AddColumn(new TableColumn("resume p50").RightAligned()).AddColumn(new TableColumn("resume p99").RightAligned());
+            foreach (var r in batched)
+                table.AddRow(Markup.Escape(r.Scenario), r.Concurrency.ToString(), r.Seconds > 0 ? $"{r.ClientBatches / r.Seconds:N0}" : "–",
+                    $"{r.ClientBatchMeanSize:F1}", $"{r.ClientBatchRoundTripP50Ms:F2}", $"{r.ClientBatchRoundTripP99Ms:F2}",
+                    $"{r.ClientBatchResumeP50Ms:F2}", $"{r.ClientBatchResumeP99Ms:F2}");
             console.Write(table);
         }
     }

@@ -29,6 +29,14 @@ public sealed record LoadReport
     /// <summary>Bytes the load generator (with its client) allocated per request sent, warm-up included.</summary>
     public double? GeneratorBytesPerRequest { get; init; }
 
+    // Queries via the .NET client only (ClientBatchObserver): how its batching went.
+    public long? ClientBatches { get; init; }
+    public double? ClientBatchMeanSize { get; init; }
+    public double? ClientBatchRoundTripP50Ms { get; init; }
+    public double? ClientBatchRoundTripP99Ms { get; init; }
+    public double? ClientBatchResumeP50Ms { get; init; }
+    public double? ClientBatchResumeP99Ms { get; init; }
+
     // Ingest only.
     public long? Ratings { get; init; }
     public int? BatchSize { get; init; }
@@ -45,6 +53,17 @@ public sealed record LoadReport
     public double? DrainSeconds { get; init; }
 
     public string? Note { get; init; }
+
+    /// <summary>This row with the client's batching figures added.</summary>
+    public LoadReport WithClientBatches(ClientBatchStats batches) => this with
+    {
+        ClientBatches = batches.Batches,
+        ClientBatchMeanSize = batches.MeanSize,
+        ClientBatchRoundTripP50Ms = Milliseconds(batches.RoundTrip.ValueAtPercentile(50)),
+        ClientBatchRoundTripP99Ms = Milliseconds(batches.RoundTrip.ValueAtPercentile(99)),
+        ClientBatchResumeP50Ms = Milliseconds(batches.Resume.ValueAtPercentile(50)),
+        ClientBatchResumeP99Ms = Milliseconds(batches.Resume.ValueAtPercentile(99)),
+    };
 
     public static string ToJson(IReadOnlyList<LoadReport> reports) => JsonSerializer.Serialize(reports.ToArray(), LoadJsonContext.Default.LoadReportArray);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks.Sources;
 
@@ -81,26 +82,31 @@ public sealed class RequestCoalescer<TRequest, TResult>
     private readonly Func<TRequest[], Task<IBatchAnswers<TResult>>> _send;
     private readonly int _maxBatch;
     private readonly TimeSpan _stalledResumeTimeout;
+    private readonly KeyValuePair<string, object?> _operationTag;
     private int _nextLane;
 
     // The lane whose answered callers this thread is resuming: requests made here join that lane's next batch.
     [ThreadStatic] private static Lane? t_resuming;
 
     /// <param name="send">Sends one batch; must answer index for index. A thrown exception fails the whole batch.</param>
-    public RequestCoalescer(Func<TRequest[], Task<BatchAnswer<TResult>[]>> send, CoalescingOptions options)
-        : this(async batch => new BatchAnswerArray<TResult>(await send(batch).ConfigureAwait(false)), options)
+    /// <param name="operation">Tags this coalescer's <see cref="ClientMetrics"/>.</param>
+    public RequestCoalescer(Func<TRequest[], Task<BatchAnswer<TResult>[]>> send, CoalescingOptions options, string operation = "batch")
+        : this(async batch => new BatchAnswerArray<TResult>(await send(batch).ConfigureAwait(false)), options, operation)
     {
     }
 
     /// <param name="send">Sends one batch; must answer index for index. A thrown exception fails the whole batch.</param>
-    public RequestCoalescer(Func<TRequest[], Task<IBatchAnswers<TResult>>> send, CoalescingOptions options)
+    /// <param name="operation">Tags this coalescer's <see cref="ClientMetrics"/>.</param>
+    public RequestCoalescer(Func<TRequest[], Task<IBatchAnswers<TResult>>> send, CoalescingOptions options, string operation = "batch")
     {
+        ArgumentException.ThrowIfNullOrEmpty(operation);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchesInFlight, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.StalledResumeTimeout, TimeSpan.Zero);
         _send = send;
         _maxBatch = options.MaxBatchSize;
         _stalledResumeTimeout = options.StalledResumeTimeout;
+        _operationTag = new(ClientMetrics.OperationTag, operation);
         _lanes = new Lane[options.MaxBatchesInFlight];
         for (var i = 0; i < _lanes.Length; i++) _lanes[i] = new Lane(this);
     }
@@ -231,6 +237,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
         IBatchAnswers<TResult>? answers = null;
         Exception? failure = null;
         var answeredAtOnce = true; // also when the sender throws instead of returning a task
+        var sentAt = Stopwatch.GetTimestamp();
         try
         {
             var requests = new TRequest[batch.Count];
@@ -245,7 +252,9 @@ public sealed class RequestCoalescer<TRequest, TResult>
         {
             failure = ex;
         }
-        var completion = new BatchCompletion(ownsLane ? lane : null, batch, answers, failure);
+        ClientMetrics.BatchSize.Record(batch.Count, _operationTag);
+        ClientMetrics.BatchRoundTrip.Record(ClientMetrics.MillisecondsSince(sentAt), _operationTag);
+        var completion = new BatchCompletion(ownsLane ? lane : null, batch, answers, failure, _operationTag);
         // A batch answered later resumes its callers right here: Orleans completes a grain call on a thread-pool work
         // item of its own, so this is not its connection's receive loop, and one more hop per batch (or per chunk of
         // callers) cost more client CPU per request at 1,000 concurrent in the session-7 runs (BENCHMARKS.md).
@@ -257,10 +266,12 @@ public sealed class RequestCoalescer<TRequest, TResult>
 
     /// <summary>Resumes a batch's callers in order, each with its answer or error (continuations run inline).</summary>
     /// <param name="lane">The lane this batch holds, freed after its callers resumed; null for a batch sent past a stalled pass.</param>
-    private sealed class BatchCompletion(Lane? lane, List<Pending> batch, IBatchAnswers<TResult>? answers, Exception? failure) : IThreadPoolWorkItem
+    private sealed class BatchCompletion(Lane? lane, List<Pending> batch, IBatchAnswers<TResult>? answers, Exception? failure,
+        KeyValuePair<string, object?> operationTag) : IThreadPoolWorkItem
     {
         public void Execute()
         {
+            var startedAt = Stopwatch.GetTimestamp();
             ExceptionDispatchInfo? thrown = null;
             var outer = t_resuming;
             if (lane is not null)
@@ -282,6 +293,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
                     thrown ??= ExceptionDispatchInfo.Capture(ex);
                 }
             }
+            ClientMetrics.BatchResume.Record(ClientMetrics.MillisecondsSince(startedAt), operationTag);
             if (lane is not null)
             {
                 t_resuming = outer;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OnlineRec.Sdk;
 
 namespace OnlineRec.Grains.Tests;
@@ -292,5 +293,48 @@ public sealed class RequestCoalescerTests
         Assert.Equal([20, 20], sender.Batches.Skip(2).Select(b => b.Length));
         sender.ReleaseAll();
         Assert.Equal(Enumerable.Range(2, 40).Select(i => $"answer-{i}"), await Task.WhenAll(queued));
+    }
+
+    [Fact]
+    public async Task Every_batch_is_measured_with_its_size_round_trip_and_resume_pass_tagged_with_the_operation()
+    {
+        var operation = "test-" + Guid.NewGuid().ToString("N"); // the meter is process-wide: other tests' batches carry other tags
+        var seen = new List<(string Instrument, double Value)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) => { if (instrument.Meter.Name == ClientMetrics.MeterName) l.EnableMeasurementEvents(instrument); },
+        };
+        void Collect<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags) where T : struct
+        {
+            foreach (var tag in tags)
+                if (tag.Key == ClientMetrics.OperationTag && tag.Value as string == operation)
+                    lock (seen) seen.Add((instrument.Name, Convert.ToDouble(value)));
+        }
+        listener.SetMeasurementEventCallback<int>((i, v, t, _) => Collect(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Collect(i, v, t));
+        listener.Start();
+        var sender = new GatedSender();
+        var coalescer = new RequestCoalescer<int, string>(sender.SendAsync, OneInFlight, operation);
+
+        var first = coalescer.Enqueue(0).AsTask();
+        var queued = new[] { coalescer.Enqueue(1).AsTask(), coalescer.Enqueue(2).AsTask() };
+        await Task.Delay(20); // the first batch is out for at least this long
+        sender.Release(0);
+        await first;
+        await Eventually.Until(() => Task.FromResult(sender.Batches.Count), n => n == 2, what: "the second batch");
+        sender.Release(1);
+        await Task.WhenAll(queued);
+        // A pass is measured once its last caller resumed, which may be just after that caller's await returned here.
+        await Eventually.Until(() => { lock (seen) return Task.FromResult(seen.Count(m => m.Instrument == ClientMetrics.BatchResumeName)); },
+            n => n == 2, what: "the second resume pass's measurement");
+
+        lock (seen)
+        {
+            Assert.Equal([1.0, 2.0], seen.Where(m => m.Instrument == ClientMetrics.BatchSizeName).Select(m => m.Value));
+            var roundTrips = seen.Where(m => m.Instrument == ClientMetrics.BatchRoundTripName).Select(m => m.Value).ToArray();
+            Assert.Equal(2, roundTrips.Length);
+            Assert.True(roundTrips[0] >= 15, $"the first batch waited ≥ 20 ms for its answer, measured {roundTrips[0]} ms");
+            Assert.All(seen.Where(m => m.Instrument == ClientMetrics.BatchResumeName), m => Assert.True(m.Value >= 0));
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OnlineRec.Abstractions;
 using OnlineRec.Grains.Serving;
@@ -147,5 +148,40 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
         var grain = await fixture.Cluster.GrainFactory.GetGrain<IUserGrain>(user).Predict("mv-item-1");
         Assert.Equal(grain.Score, answers.ScoreAt(0));
         replica.Publish(user, row);
+    }
+
+    [Fact]
+    public async Task The_serving_grain_measures_each_batch_it_answers()
+    {
+        var (user, _) = await UserWithRatingsAsync(("sr-item-1", 4));
+        const int pairs = 37; // a size no other test sends: the meter is process-wide
+        var sizes = new List<int>();
+        var durations = new List<double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) => { if (instrument.Meter.Name == ServingMetrics.MeterName) l.EnableMeasurementEvents(instrument); },
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == ServingMetrics.BatchSizeName && value == pairs && HasTag(tags, "predict")) lock (sizes) sizes.Add(value);
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == ServingMetrics.BatchDurationName && HasTag(tags, "predict")) lock (durations) durations.Add(value);
+        });
+        listener.Start();
+
+        var query = new PredictionQuery(IdList.Of(Enumerable.Repeat(user, pairs).ToArray()), IdList.Of(Enumerable.Repeat("sr-item-1", pairs).ToArray()));
+        await fixture.Cluster.GrainFactory.GetGrain<IServingGrain>(0).PredictBatch(query);
+
+        lock (sizes) Assert.Equal([pairs], sizes);
+        lock (durations) Assert.Contains(durations, d => d >= 0);
+    }
+
+    private static bool HasTag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string operation)
+    {
+        foreach (var tag in tags)
+            if (tag.Key == ServingMetrics.OperationTag) return tag.Value as string == operation;
+        return false;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OnlineRec.Abstractions;
 using Orleans.Concurrency;
 
@@ -18,11 +19,21 @@ public sealed class ServingGrain(ItemFactorIndex itemIndex, ServingReads reads) 
         return Task.FromResult(result);
     }
 
-    public Task<PredictionAnswers> PredictBatch(PredictionQuery query) => reads.PredictAsync(query);
-
-    public async Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query)
+    public Task<PredictionAnswers> PredictBatch(PredictionQuery query)
     {
-        var lists = await reads.RecommendAsync(query);
-        return RecommendationAnswers.Pack(lists.Items, lists.Failures);
+        var startedAt = Stopwatch.GetTimestamp();
+        return ServingMetrics.Observe(reads.PredictAsync(query), startedAt, query.Users.Count, ServingMetrics.Predict);
+    }
+
+    public Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        return ServingMetrics.Observe(PackAsync(reads.RecommendAsync(query)), startedAt, query.Users.Count, ServingMetrics.Recommend);
+    }
+
+    private static async Task<RecommendationAnswers> PackAsync(Task<RecommendationLists> lists)
+    {
+        var answered = await lists;
+        return RecommendationAnswers.Pack(answered.Items, answered.Failures);
     }
 }
