@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Core.Model;
@@ -31,17 +32,32 @@ public sealed class ServingReads(
         var entries = PredictionAnswers.NewEntries(n);
         var model = catalog.Current;
         List<int>? viaGrain = null;
-        for (var i = 0; i < n; i++)
+        var rows = ArrayPool<UserRow?>.Shared.Rent(n);
+        try
         {
-            if (TryGetCurrentRow(query.Users[i], model, out var row))
+            // Three passes instead of one lookup-and-score per pair: a batch's users are scattered over memory, and each
+            // user is a chain of dependent loads (table, entry, key, row, vector). With the lookups apart from the
+            // scoring, consecutive users' loads don't wait on each other, so the processor overlaps their cache misses.
+            for (var i = 0; i < n; i++) rows[i] = users.TryGet(query.Users[i], out var row) ? row : null;
+            for (var i = 0; i < n; i++)
+                if (rows[i] is { } row && !IsCurrent(row, model)) rows[i] = null;
+            for (var i = 0; i < n; i++)
             {
-                var score = PredictionFormula.Score(model.GlobalMean, row.Known, row.Bias, row.Vector, items, query.Items[i], _scale);
-                PredictionAnswers.SetEntry(entries, i, score, row.ModelVersion);
+                if (rows[i] is { } row)
+                {
+                    var score = PredictionFormula.Score(model.GlobalMean, row.Known, row.Bias, row.Vector, items, query.Items[i], _scale);
+                    PredictionAnswers.SetEntry(entries, i, score, row.ModelVersion);
+                }
+                else
+                {
+                    (viaGrain ??= []).Add(i);
+                }
             }
-            else
-            {
-                (viaGrain ??= []).Add(i);
-            }
+        }
+        finally
+        {
+            Array.Clear(rows, 0, n); // the pool must not keep rows (and their vectors) alive
+            ArrayPool<UserRow?>.Shared.Return(rows);
         }
         return viaGrain is null
             ? Task.FromResult(new PredictionAnswers(entries, []))
@@ -122,7 +138,9 @@ public sealed class ServingReads(
     }
 
     private bool TryGetCurrentRow(ReadOnlySpan<char> user, InstalledModel model, out UserRow row) =>
-        users.TryGet(user, out row) && row.ModelVersion >= model.Version && row.Vector.Length == _factors;
+        users.TryGet(user, out row) && IsCurrent(row, model);
+
+    private bool IsCurrent(UserRow row, InstalledModel model) => row.ModelVersion >= model.Version && row.Vector.Length == _factors;
 }
 
 /// <summary>Top lists of a batch, index for index (entries named in Failures are empty).</summary>
