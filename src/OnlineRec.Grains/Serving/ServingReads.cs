@@ -35,12 +35,7 @@ public sealed class ServingReads(
         var rows = ArrayPool<UserRow?>.Shared.Rent(n);
         try
         {
-            // Three passes instead of one lookup-and-score per pair: a batch's users are scattered over memory, and each
-            // user is a chain of dependent loads (table, entry, key, row, vector). With the lookups apart from the
-            // scoring, consecutive users' loads don't wait on each other, so the processor overlaps their cache misses.
-            for (var i = 0; i < n; i++) rows[i] = users.TryGet(query.Users[i], out var row) ? row : null;
-            for (var i = 0; i < n; i++)
-                if (rows[i] is { } row && !IsCurrent(row, model)) rows[i] = null;
+            LookUpCurrentRows(query.Users, model, rows);
             for (var i = 0; i < n; i++)
             {
                 if (rows[i] is { } row)
@@ -56,8 +51,7 @@ public sealed class ServingReads(
         }
         finally
         {
-            Array.Clear(rows, 0, n); // the pool must not keep rows (and their vectors) alive
-            ArrayPool<UserRow?>.Shared.Return(rows);
+            Release(rows, n);
         }
         return viaGrain is null
             ? Task.FromResult(new PredictionAnswers(entries, []))
@@ -92,27 +86,36 @@ public sealed class ServingReads(
         var answers = new ScoredItem[n][];
         var model = catalog.Current;
         List<int>? viaGrain = null;
-        for (var i = 0; i < n; i++)
+        var rows = ArrayPool<UserRow?>.Shared.Rent(n);
+        try
         {
-            var count = query.Counts[i];
-            if (count <= 0)
+            LookUpCurrentRows(query.Users, model, rows); // (see PredictAsync)
+            for (var i = 0; i < n; i++)
             {
-                answers[i] = [];
-                continue;
+                var count = query.Counts[i];
+                if (count <= 0)
+                {
+                    answers[i] = [];
+                    continue;
+                }
+                if (rows[i] is not { } row)
+                {
+                    (viaGrain ??= []).Add(i);
+                    continue;
+                }
+                var itemGeneration = items.Generation;
+                if (recommendations.TryGet(row, model.Version, itemGeneration, count) is not { } top)
+                {
+                    // The row carries everything the grain would use (vector, bias, rated items), so no grain hop.
+                    top = PredictionFormula.Recommend(model.GlobalMean, row.Known, row.Bias, row.Vector, row.Rated, count, items, _scale);
+                    recommendations.Store(row, model.Version, itemGeneration, count, top);
+                }
+                answers[i] = top;
             }
-            if (!TryGetCurrentRow(query.Users[i], model, out var row))
-            {
-                (viaGrain ??= []).Add(i);
-                continue;
-            }
-            var itemGeneration = items.Generation;
-            if (recommendations.TryGet(row, model.Version, itemGeneration, count) is not { } top)
-            {
-                // The row carries everything the grain would use (vector, bias, rated items), so no grain hop.
-                top = PredictionFormula.Recommend(model.GlobalMean, row.Known, row.Bias, row.Vector, row.Rated, count, items, _scale);
-                recommendations.Store(row, model.Version, itemGeneration, count, top);
-            }
-            answers[i] = top;
+        }
+        finally
+        {
+            Release(rows, n);
         }
         return viaGrain is null
             ? Task.FromResult(new RecommendationLists(answers, []))
@@ -137,8 +140,25 @@ public sealed class ServingReads(
         return new RecommendationLists(answers, [.. failures]);
     }
 
-    private bool TryGetCurrentRow(ReadOnlySpan<char> user, InstalledModel model, out UserRow row) =>
-        users.TryGet(user, out row) && IsCurrent(row, model);
+    /// <summary>
+    /// Each user's row when it may answer locally (else null), in passes rather than one user at a time: a batch's
+    /// users are scattered over memory, and each is a chain of dependent loads (table, entry, key, row, vector). With
+    /// all lookups first and all checks after, consecutive users' loads don't wait on each other, so the processor
+    /// overlaps their cache misses (BENCHMARKS.md, session 9: 10,000 users at 1,000 concurrent).
+    /// </summary>
+    private void LookUpCurrentRows(IdList ids, InstalledModel model, UserRow?[] rows)
+    {
+        var n = ids.Count;
+        for (var i = 0; i < n; i++) rows[i] = users.TryGet(ids[i], out var row) ? row : null;
+        for (var i = 0; i < n; i++)
+            if (rows[i] is { } row && !IsCurrent(row, model)) rows[i] = null;
+    }
+
+    private static void Release(UserRow?[] rows, int used)
+    {
+        Array.Clear(rows, 0, used); // the pool must not keep rows (and their vectors) alive
+        ArrayPool<UserRow?>.Shared.Return(rows);
+    }
 
     private bool IsCurrent(UserRow row, InstalledModel model) => row.ModelVersion >= model.Version && row.Vector.Length == _factors;
 }
