@@ -1,5 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using OnlineRec.Abstractions;
 using OnlineRec.Core.Training;
+using OnlineRec.Grains.Serving;
+using Orleans.TestingHost;
 
 namespace OnlineRec.Grains.Tests;
 
@@ -15,7 +18,7 @@ public sealed class OnlineLearningTests(ClusterFixture fixture)
         var user = "u-" + Guid.NewGuid().ToString("N");
         var item = "i-" + Guid.NewGuid().ToString("N");
         var grains = fixture.Cluster.GrainFactory;
-        var mu = (await fixture.Client.GetModelStatusAsync()).GlobalMean;
+        var mu = await GlobalMeanEverySiloUsesAsync();
         var userBefore = await grains.GetGrain<IUserGrain>(user).GetFactors();
         var itemBefore = await grains.GetGrain<IItemGrain>(item).GetFactors();
 
@@ -35,6 +38,19 @@ public sealed class OnlineLearningTests(ClusterFixture fixture)
         Assert.Equal(q, itemAfter.Vector);
         Assert.Equal(1, itemAfter.RatingCount);
         Assert.NotEqual(userBefore.Vector, userAfter.Vector);
+    }
+
+    /// <summary>
+    /// μ of the installed version once every silo has adopted it: a silo picks up a version installed by an earlier
+    /// test up to Model:ModelPollInterval later, and until then its grains step with the previous μ.
+    /// </summary>
+    private async Task<float> GlobalMeanEverySiloUsesAsync()
+    {
+        var status = await fixture.Client.GetModelStatusAsync();
+        var catalogs = fixture.Cluster.Silos.Cast<InProcessSiloHandle>().Select(s => s.SiloHost.Services.GetRequiredService<ModelCatalog>()).ToArray();
+        await Eventually.Until(() => Task.FromResult(catalogs.All(c => c.Current.Version == status.Version)), adopted => adopted,
+            what: $"every silo to adopt model version {status.Version}");
+        return catalogs[0].Current.GlobalMean;
     }
 
     [Fact]
