@@ -15,7 +15,7 @@ public sealed class RecommendationCacheTests
     }
 
     private static readonly ScoredItem[] TopThree = [new("a", 4.5f), new("b", 4.2f), new("c", 3.9f)];
-    private static UserRow Row(float bias = 0.1f) => new(bias, [0.5f, -0.5f], Known: true, ModelVersion: 2, Rated: ["x"]);
+    private static UserRow Row(float bias = 0.1f) => new(bias, [0.5f, -0.5f], Known: true, ModelVersion: 2, Rated: new[] { "x" });
 
     private static RecommendationCache Cache(ManualClock clock, TimeSpan? maxAge = null) =>
         new(Microsoft.Extensions.Options.Options.Create(new ServingOptions { RecommendationMaxAge = maxAge ?? TimeSpan.FromSeconds(1) }), clock);

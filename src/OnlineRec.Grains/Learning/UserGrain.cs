@@ -33,6 +33,7 @@ public sealed class UserGrain(
     private WriteBehind<UserState> _writeBehind = null!;
     private Task? _synchronizing;
     private UserRow? _published;
+    private AppendOnlyIds _ratedIds = new(); // S.Rated's keys, in an array the published rows share (see PublishRow)
 
     private string Id => this.GetPrimaryKeyString();
     private UserState S => state.State;
@@ -40,6 +41,7 @@ public sealed class UserGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _writeBehind = new WriteBehind<UserState>(this, state, learningOptions.Value.WriteBehindInterval, logger);
+        _ratedIds = new AppendOnlyIds(S.Rated.Keys);
         await CatchUpFromLogAsync(adopt: !state.RecordExists || S.Vector.Length != _options.Factors || S.ModelVersion < catalog.Current.Version);
     }
 
@@ -67,10 +69,23 @@ public sealed class UserGrain(
     }
 
     /// <summary>Shows this silo's batched reads the state after a completed batch, catch-up or adoption.</summary>
+    /// <remarks>
+    /// The rated ids are a view of <see cref="_ratedIds"/>, not a copy: between adoptions a user's rated items only
+    /// grow, so each row sees its own prefix of one shared array, and a heavy user's batch does not copy everything it
+    /// ever rated. Every change to S.Rated goes through <see cref="Remember"/> or an adoption's reset; the count check
+    /// rebuilds the ids should one ever bypass them.
+    /// </remarks>
     private void PublishRow()
     {
-        _published = new UserRow(S.Bias, (float[])S.Vector.Clone(), IsKnown, S.ModelVersion, [.. S.Rated.Keys]);
+        if (_ratedIds.Count != S.Rated.Count) _ratedIds = new AppendOnlyIds(S.Rated.Keys);
+        _published = new UserRow(S.Bias, (float[])S.Vector.Clone(), IsKnown, S.ModelVersion, _ratedIds.Snapshot());
         userReplica.Publish(Id, _published);
+    }
+
+    private void Remember(string item, RatedItem rated)
+    {
+        if (!S.Rated.ContainsKey(item)) _ratedIds.Add(item);
+        S.Rated[item] = rated;
     }
 
     public async Task<Prediction> Predict(string item)
@@ -134,13 +149,13 @@ public sealed class UserGrain(
                     S.Bias = SgdKernel.StepBias(S.Bias, result.Error, _step);
                     SgdKernel.ApplyErrorOneSide(S.Vector, result.OldItemVector, result.Error, _step.LearningRate, _step.FactorRegularization);
                     S.StepsApplied++;
-                    S.Rated[item] = new RatedItem(value, sequence);
+                    Remember(item, new RatedItem(value, sequence));
                     _writeBehind.MarkDirty();
                     progress.Applied();
                     return;
                 case ItemStepOutcome.RejectedNonFinite:
                     logger.LogWarning("SGD step for user {User}, item {Item}, sequence {Sequence} refused: non-finite result.", Id, item, sequence);
-                    S.Rated[item] = new RatedItem(value, sequence);
+                    Remember(item, new RatedItem(value, sequence));
                     _writeBehind.MarkDirty();
                     progress.Applied();
                     return;
@@ -199,6 +214,7 @@ public sealed class UserGrain(
             S.ModelVersion = model.Version;
             S.BaseSequence = model.SnapshotSequence;
             S.Rated.Clear();
+            _ratedIds = new AppendOnlyIds(); // rows already published keep the old array
             _writeBehind.MarkDirty();
         }
 
@@ -209,7 +225,7 @@ public sealed class UserGrain(
             {
                 // Inside the installed solution: only remembered, for seen-item exclusion.
                 if (!S.Rated.TryGetValue(logged.Item, out var seen) || seen.Sequence < logged.Sequence)
-                    S.Rated[logged.Item] = new RatedItem(logged.Value, logged.Sequence);
+                    Remember(logged.Item, new RatedItem(logged.Value, logged.Sequence));
             }
             else
             {

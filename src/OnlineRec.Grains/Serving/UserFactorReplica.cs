@@ -7,8 +7,8 @@ namespace OnlineRec.Grains.Serving;
 /// cache can tell "unchanged" by reference.
 /// </summary>
 /// <param name="Known">The user rated something or is in the model; otherwise its bias and vector don't count.</param>
-/// <param name="Rated">Every item the user has rated (excluded from its recommendations).</param>
-public sealed record UserRow(float Bias, float[] Vector, bool Known, int ModelVersion, string[] Rated)
+/// <param name="Rated">Every item the user has rated (excluded from its recommendations); a view that never changes.</param>
+public sealed record UserRow(float Bias, float[] Vector, bool Known, int ModelVersion, ArraySegment<string> Rated)
 {
     /// <summary>The last top-N list computed from this row (<see cref="RecommendationCache"/>); dropped with the row.</summary>
     internal CachedRecommendations? CachedRecommendations;
