@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using OnlineRec.Abstractions;
 using OnlineRec.Sdk;
 
 namespace OnlineRec.Client.Load;
@@ -59,7 +60,7 @@ public sealed class ClientBatchObserver : IDisposable
     {
         if (Stopwatch.GetTimestamp() < _measureFrom) return false;
         foreach (var tag in tags)
-            if (tag.Key == ClientMetrics.OperationTag) return tag.Value as string == _operation;
+            if (tag.Key == ReadOperations.Tag) return tag.Value as string == _operation;
         return false;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OnlineRec.Abstractions;
 
 namespace OnlineRec.Client.Load;
 
@@ -26,8 +27,9 @@ public sealed class QueryIds(string prefix, int users, int items)
 /// <summary>The predict and recommend scenarios: closed-loop queries on random known ids.</summary>
 public static class QueryLoad
 {
-    public const string Predict = "predict";
-    public const string Recommend = "recommend";
+    // The client tags its batch metrics with the same names (ClientBatchObserver filters on them).
+    public const string Predict = ReadOperations.Predict;
+    public const string Recommend = ReadOperations.Recommend;
 
     public static async Task<LoadReport> RunAsync<TPrediction, TList>(string scenario, IQueryTarget<TPrediction, TList> target, QueryIds ids, int k,
         int concurrency, LoadBudget budget, CancellationToken cancellationToken)

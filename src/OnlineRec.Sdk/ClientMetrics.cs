@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using OnlineRec.Abstractions;
 
 namespace OnlineRec.Sdk;
 
 /// <summary>
 /// What the typed client's batching does, as <see cref="System.Diagnostics.Metrics"/> instruments on the meter
 /// <see cref="MeterName"/> (collect them with OpenTelemetry's <c>AddMeter</c>, <c>dotnet-counters</c> or a
-/// <see cref="MeterListener"/>). Every measurement is tagged <c>operation</c> = <c>predict</c> or <c>recommend</c>.
-/// A recorded value costs one branch while nobody listens.
+/// <see cref="MeterListener"/>). Every measurement is tagged <see cref="ReadOperations.Tag"/> with the operation.
+/// While nobody listens, an instrument drops a value after checking for listeners.
 /// </summary>
 public static class ClientMetrics
 {
@@ -15,7 +16,6 @@ public static class ClientMetrics
     public const string BatchSizeName = "onlinerec.client.batch.size";
     public const string BatchRoundTripName = "onlinerec.client.batch.round_trip";
     public const string BatchResumeName = "onlinerec.client.batch.resume";
-    public const string OperationTag = "operation";
 
     private static readonly Meter Meter = new(MeterName);
 

@@ -26,8 +26,8 @@ public sealed class OnlineRecClient
         _cluster = cluster;
         _serving = cluster.GetGrain<IServingGrain>(0);
         if (!coalescing.Enabled) return;
-        _predictions = new(PredictBatchAsync, coalescing, "predict");
-        _recommendations = new(RecommendBatchAsync, coalescing, "recommend");
+        _predictions = new(PredictBatchAsync, coalescing, ReadOperations.Predict);
+        _recommendations = new(RecommendBatchAsync, coalescing, ReadOperations.Recommend);
     }
 
     /// <summary>Logs and learns a batch. Throws <see cref="RatingsRejectedException"/> when any entry is invalid (nothing is stored then).</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks.Sources;
+using OnlineRec.Abstractions;
 
 namespace OnlineRec.Sdk;
 
@@ -89,7 +90,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
     [ThreadStatic] private static Lane? t_resuming;
 
     /// <param name="send">Sends one batch; must answer index for index. A thrown exception fails the whole batch.</param>
-    /// <param name="operation">Tags this coalescer's <see cref="ClientMetrics"/>.</param>
+    /// <param name="operation">Tags this coalescer's <see cref="ClientMetrics"/> (<see cref="ReadOperations"/> for the client's own).</param>
     public RequestCoalescer(Func<TRequest[], Task<BatchAnswer<TResult>[]>> send, CoalescingOptions options, string operation = "batch")
         : this(async batch => new BatchAnswerArray<TResult>(await send(batch).ConfigureAwait(false)), options, operation)
     {
@@ -106,7 +107,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
         _send = send;
         _maxBatch = options.MaxBatchSize;
         _stalledResumeTimeout = options.StalledResumeTimeout;
-        _operationTag = new(ClientMetrics.OperationTag, operation);
+        _operationTag = new(ReadOperations.Tag, operation);
         _lanes = new Lane[options.MaxBatchesInFlight];
         for (var i = 0; i < _lanes.Length; i++) _lanes[i] = new Lane(this);
     }

@@ -307,7 +307,7 @@ public sealed class RequestCoalescerTests
         void Collect<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags) where T : struct
         {
             foreach (var tag in tags)
-                if (tag.Key == ClientMetrics.OperationTag && tag.Value as string == operation)
+                if (tag.Key == OnlineRec.Abstractions.ReadOperations.Tag && tag.Value as string == operation)
                     lock (seen) seen.Add((instrument.Name, Convert.ToDouble(value)));
         }
         listener.SetMeasurementEventCallback<int>((i, v, t, _) => Collect(i, v, t));

@@ -163,11 +163,11 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
         };
         listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
         {
-            if (instrument.Name == ServingMetrics.BatchSizeName && value == pairs && HasTag(tags, "predict")) lock (sizes) sizes.Add(value);
+            if (instrument.Name == ServingMetrics.BatchSizeName && value == pairs && HasTag(tags, ReadOperations.Predict)) lock (sizes) sizes.Add(value);
         });
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
         {
-            if (instrument.Name == ServingMetrics.BatchDurationName && HasTag(tags, "predict")) lock (durations) durations.Add(value);
+            if (instrument.Name == ServingMetrics.BatchDurationName && HasTag(tags, ReadOperations.Predict)) lock (durations) durations.Add(value);
         });
         listener.Start();
 
@@ -181,7 +181,7 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
     private static bool HasTag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string operation)
     {
         foreach (var tag in tags)
-            if (tag.Key == ServingMetrics.OperationTag) return tag.Value as string == operation;
+            if (tag.Key == ReadOperations.Tag) return tag.Value as string == operation;
         return false;
     }
 }
