@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
+using OnlineRec.Sdk;
 
 namespace OnlineRec.Client.Http;
 
 /// <summary>
-/// Retries an operation on transient failures (connection errors, timeouts, 5xx/408/429) with exponential backoff
+/// Retries an operation on transient failures (connection errors, timeouts, 5xx/408/429, and the .NET client's
+/// transient Orleans failures once its own resends are spent) with exponential backoff
 /// and jitter. A 4xx (<see cref="ApiProblemException"/>) or the caller's own cancellation is never retried. Safe for
 /// rating batches only because each carries an idempotency key: a retry of a batch the server already stored is
 /// answered with the original sequences and stores nothing.
@@ -58,6 +60,6 @@ public sealed record RetryPolicy
         HttpRequestException { StatusCode: null } => true, // connection refused/reset, DNS, TLS
         HttpRequestException { StatusCode: { } status } => (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests,
         IOException or SocketException => true,
-        _ => false,
+        _ => TransientCallFailures.Classify(ex, CancellationToken.None, callerToken) is not null, // the .NET client's Orleans failures
     };
 }

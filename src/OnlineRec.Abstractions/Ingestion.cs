@@ -24,15 +24,19 @@ public sealed record IngestResult(int Accepted, long FirstSequence, long LastSeq
 [Alias("onlinerec.ingest")]
 public interface IRatingIngestGrain : IGrainWithIntegerKey
 {
+    /// <param name="cancellationToken">Lets the caller stop waiting (the typed client does when the call's gateway
+    /// connection closes). The silo finishes the batch regardless: the caller resends it with the same key.</param>
     [Alias("Ingest")]
-    Task<IngestResult> Ingest(RatingInput[] ratings, string? idempotencyKey);
+    Task<IngestResult> Ingest(RatingInput[] ratings, string? idempotencyKey, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
 /// Silo-local reads answered from this silo's replicas: similar items, and batched predictions and recommendations
 /// (what the .NET client coalesces concurrent calls into). Users whose grain is not active on the answering silo, or
 /// has not yet adopted the installed model version, are answered by their user grain, so answers are never older
-/// than the grain's last completed rating batch.
+/// than the grain's last completed rating batch. The batched reads take a cancellation token only so that the caller
+/// can stop waiting (the typed client does when the call's gateway connection closes); a batch is answered in well under
+/// a millisecond, so the silo does not watch it.
 /// </summary>
 [Alias("onlinerec.serving")]
 public interface IServingGrain : IGrainWithIntegerKey
@@ -41,8 +45,8 @@ public interface IServingGrain : IGrainWithIntegerKey
     Task<ScoredItem[]> Similar(string item, int count);
 
     [ReadOnly, Alias("PredictBatch")]
-    Task<PredictionAnswers> PredictBatch(PredictionQuery query);
+    Task<PredictionAnswers> PredictBatch(PredictionQuery query, CancellationToken cancellationToken = default);
 
     [ReadOnly, Alias("RecommendBatch")]
-    Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query);
+    Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query, CancellationToken cancellationToken = default);
 }

@@ -13,7 +13,7 @@ public static class ClientHostingExtensions
     public static IHostApplicationBuilder AddOnlineRecLocalClient(this IHostApplicationBuilder builder, int gatewayPort = 30000,
         CoalescingOptions? coalescing = null)
     {
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort));
+        builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort).AddGatewayConnectionWatch());
         builder.Services.AddSingleton(sp => new OnlineRecClient(sp.GetRequiredService<IClusterClient>(), coalescing ?? new CoalescingOptions()));
         return builder;
     }
@@ -40,8 +40,20 @@ public static class ClientHostingExtensions
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+            client.AddGatewayConnectionWatch();
         });
         builder.Services.AddSingleton(sp => new OnlineRecClient(sp.GetRequiredService<IClusterClient>(), new CoalescingOptions()));
         return builder;
+    }
+
+    /// <summary>
+    /// Registers the <see cref="GatewayConnectionWatch"/> that <see cref="OnlineRecClient"/> links its calls to, so a
+    /// closing gateway connection ends them at once. For apps that configure their Orleans client themselves.
+    /// </summary>
+    public static IClientBuilder AddGatewayConnectionWatch(this IClientBuilder client)
+    {
+        client.Services.AddSingleton<GatewayConnectionWatch>();
+        client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<GatewayConnectionWatch>());
+        return client;
     }
 }

@@ -9,6 +9,12 @@ namespace OnlineRec.Sdk;
 /// Freshness is unchanged by batching: every answer reflects at least the user's last completed rating batch on the
 /// silo that learns it, and top-N lists may additionally trail other items' online updates by the silo's
 /// <c>Serving:RecommendationMaxAge</c>.
+/// <para>
+/// Rating batches and batched reads are resent after failures that may pass (<see cref="ClientResilienceOptions"/>):
+/// a closed gateway connection ends the calls it carried at once (<see cref="GatewayConnectionWatch"/>, registered by
+/// <see cref="ClientHostingExtensions"/>) rather than after Orleans' 30 s response timeout, and a rating batch keeps
+/// its idempotency key across attempts, so it is stored once.
+/// </para>
 /// </summary>
 public sealed class OnlineRecClient
 {
@@ -16,24 +22,43 @@ public sealed class OnlineRecClient
     private readonly IServingGrain _serving; // resolved once: GetGrain reflects over the interface's attributes
     private readonly RequestCoalescer<(string User, string Item), Prediction>? _predictions;
     private readonly RequestCoalescer<(string User, int Count), ScoredItem[]>? _recommendations;
+    private readonly ResendingCaller _resending;
+    private readonly ClientResilienceOptions _resilience;
 
     public OnlineRecClient(IClusterClient cluster) : this(cluster, new CoalescingOptions())
     {
     }
 
-    public OnlineRecClient(IClusterClient cluster, CoalescingOptions coalescing)
+    /// <param name="resilience">Defaults to <see cref="ClientResilienceOptions"/>' defaults.</param>
+    public OnlineRecClient(IClusterClient cluster, CoalescingOptions coalescing, ClientResilienceOptions? resilience = null)
     {
         _cluster = cluster;
         _serving = cluster.GetGrain<IServingGrain>(0);
+        _resilience = resilience ?? new ClientResilienceOptions();
+        _resilience.Validate();
+        // Present when the client was built by ClientHostingExtensions (or the app registered one itself).
+        var gateways = cluster.ServiceProvider.GetService(typeof(GatewayConnectionWatch)) as GatewayConnectionWatch;
+        _resending = new ResendingCaller(gateways, _resilience);
         if (!coalescing.Enabled) return;
         _predictions = new(PredictBatchAsync, coalescing, ReadOperations.Predict);
         _recommendations = new(RecommendBatchAsync, coalescing, ReadOperations.Recommend);
     }
 
-    /// <summary>Logs and learns a batch. Throws <see cref="RatingsRejectedException"/> when any entry is invalid (nothing is stored then).</summary>
-    public async Task<IngestResult> IngestAsync(IReadOnlyList<RatingInput> ratings, string? idempotencyKey = null)
+    /// <summary>
+    /// Logs and learns a batch. Throws <see cref="RatingsRejectedException"/> when any entry is invalid (nothing is
+    /// stored then). A batch without a key is given one, so that resending it after a lost connection or an
+    /// unavailable silo never stores it twice; if every attempt fails, the last failure is thrown
+    /// (<see cref="GatewayConnectionLostException"/> for a closed connection) and the batch may or may not be stored:
+    /// send it again with the same key.
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<RatingInput> ratings, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
     {
-        var result = await _cluster.GetGrain<IRatingIngestGrain>(0).Ingest(ratings as RatingInput[] ?? ratings.ToArray(), idempotencyKey);
+        var batch = ratings as RatingInput[] ?? ratings.ToArray();
+        var key = idempotencyKey ?? "sdk-" + Guid.NewGuid().ToString("N");
+        var ingest = _cluster.GetGrain<IRatingIngestGrain>(0);
+        var result = await _resending.CallAsync(token => ingest.Ingest(batch, key, token), _resilience.IngestAttempts,
+            ClientMetrics.IngestOperation, cancellationToken);
         return result.IsAccepted ? result : throw new RatingsRejectedException(result.Rejections);
     }
 
@@ -58,7 +83,7 @@ public sealed class OnlineRecClient
     private async Task<IBatchAnswers<Prediction>> PredictBatchAsync((string User, string Item)[] pairs)
     {
         var query = new PredictionQuery(IdList.Of(pairs, static p => p.User), IdList.Of(pairs, static p => p.Item));
-        var answers = await _serving.PredictBatch(query);
+        var answers = await _resending.CallAsync(token => _serving.PredictBatch(query, token), _resilience.ReadAttempts, ReadOperations.Predict);
         return new PredictionBatch(pairs, answers);
     }
 
@@ -89,7 +114,8 @@ public sealed class OnlineRecClient
     {
         var counts = new int[requests.Length];
         for (var i = 0; i < requests.Length; i++) counts[i] = requests[i].Count;
-        var answers = await _serving.RecommendBatch(new RecommendationQuery(IdList.Of(requests, static r => r.User), counts));
+        var query = new RecommendationQuery(IdList.Of(requests, static r => r.User), counts);
+        var answers = await _resending.CallAsync(token => _serving.RecommendBatch(query, token), _resilience.ReadAttempts, ReadOperations.Recommend);
         return new RecommendationBatch(answers);
     }
 

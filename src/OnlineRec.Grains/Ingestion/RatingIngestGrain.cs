@@ -7,6 +7,8 @@ namespace OnlineRec.Grains.Ingestion;
 [StatelessWorker]
 public sealed class RatingIngestGrain(RatingIngestor ingestor) : Grain, IRatingIngestGrain
 {
-    public Task<IngestResult> Ingest(RatingInput[] ratings, string? idempotencyKey) =>
+    // The token is the caller giving up; a batch that has started is logged and published all the same, and the
+    // caller's resend with the same key is answered from the log.
+    public Task<IngestResult> Ingest(RatingInput[] ratings, string? idempotencyKey, CancellationToken cancellationToken) =>
         ingestor.IngestAsync(ratings, idempotencyKey);
 }

@@ -19,13 +19,13 @@ public sealed class ServingGrain(ItemFactorIndex itemIndex, ServingReads reads) 
         return Task.FromResult(result);
     }
 
-    public Task<PredictionAnswers> PredictBatch(PredictionQuery query)
+    public Task<PredictionAnswers> PredictBatch(PredictionQuery query, CancellationToken cancellationToken)
     {
         var startedAt = Stopwatch.GetTimestamp();
         return ServingMetrics.Observe(reads.PredictAsync(query), startedAt, query.Users.Count, ServingMetrics.Predict);
     }
 
-    public Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query)
+    public Task<RecommendationAnswers> RecommendBatch(RecommendationQuery query, CancellationToken cancellationToken)
     {
         var startedAt = Stopwatch.GetTimestamp();
         return ServingMetrics.Observe(PackAsync(reads.RecommendAsync(query)), startedAt, query.Users.Count, ServingMetrics.Recommend);
