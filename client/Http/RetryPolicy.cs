@@ -42,13 +42,7 @@ public sealed record RetryPolicy
     }
 
     /// <summary>The pause before retry number <paramref name="retry"/> (1-based).</summary>
-    public TimeSpan DelayBefore(int retry)
-    {
-        var exponential = BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 20));
-        var capped = Math.Min(exponential, MaxDelay.TotalMilliseconds);
-        var jitter = 0.75 + Random.Shared.NextDouble() * 0.5; // spreads retries of parallel batches apart
-        return TimeSpan.FromMilliseconds(capped * jitter);
-    }
+    public TimeSpan DelayBefore(int retry) => Backoff.Jittered(BaseDelay, MaxDelay, retry);
 
     /// <summary>Whether trying again could succeed: not a refusal by the server, not the caller giving up.</summary>
     public static bool IsTransient(Exception ex, CancellationToken callerToken) => ex switch

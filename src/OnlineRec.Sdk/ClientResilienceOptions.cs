@@ -25,10 +25,5 @@ public sealed record ClientResilienceOptions
     }
 
     /// <summary>The pause before resend number <paramref name="resend"/> (1-based).</summary>
-    public TimeSpan BackoffBefore(int resend)
-    {
-        var exponential = FirstBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(resend - 1, 20));
-        var capped = Math.Min(exponential, MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.75 + Random.Shared.NextDouble() * 0.5)); // spreads parallel resends
-    }
+    public TimeSpan BackoffBefore(int resend) => Backoff.Jittered(FirstBackoff, MaxBackoff, resend);
 }

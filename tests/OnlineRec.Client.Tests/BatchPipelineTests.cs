@@ -126,4 +126,13 @@ public sealed class BatchPipelineTests
         Assert.False(RetryPolicy.IsTransient(new TaskCanceledException(), cancelled.Token));
         Assert.False(RetryPolicy.IsTransient(new ApiProblemException(HttpStatusCode.BadRequest, "t", "d"), CancellationToken.None));
     }
+
+    [Fact]
+    public void The_dotnet_clients_transient_failures_are_retried_and_its_refusals_are_not()
+    {
+        Assert.True(RetryPolicy.IsTransient(new Orleans.Runtime.SiloUnavailableException(), CancellationToken.None));
+        Assert.True(RetryPolicy.IsTransient(new OnlineRec.Sdk.GatewayConnectionLostException("closed"), CancellationToken.None));
+        Assert.False(RetryPolicy.IsTransient(new OnlineRec.Sdk.RatingsRejectedException([]), CancellationToken.None));
+        Assert.False(RetryPolicy.IsTransient(new InvalidOperationException("grain code"), CancellationToken.None));
+    }
 }
