@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using OnlineRec.Core.Model;
 using OnlineRec.Core.Serving;
 
@@ -20,7 +19,7 @@ public sealed class ItemFactorIndex
     public ItemFactorIndex(int factors)
     {
         Factors = factors;
-        _table = new Table(new ConcurrentDictionary<string, int>(StringComparer.Ordinal), new string[256], new float[256], new float[256 * factors], 0, 0);
+        _table = new Table(new IdTable(), new string[256], new float[256], new float[256 * factors], 0, 0);
     }
 
     public int Factors { get; }
@@ -43,12 +42,12 @@ public sealed class ItemFactorIndex
         if (model.Factors != Factors) throw new ArgumentException($"Model has k={model.Factors}, index expects {Factors}.");
         var n = model.ItemCount;
         var capacity = Math.Max(256, n * 2);
-        var index = new ConcurrentDictionary<string, int>(Environment.ProcessorCount, capacity, StringComparer.Ordinal);
+        var index = new IdTable(capacity);
         var ids = new string[capacity];
         for (var i = 0; i < n; i++)
         {
             ids[i] = model.Items[i];
-            index[ids[i]] = i;
+            index.Add(ids[i], i); // ids in a model are distinct
         }
         var biases = new float[capacity];
         var vectors = new float[capacity * Factors];
@@ -72,7 +71,8 @@ public sealed class ItemFactorIndex
         {
             var table = _table;
             if (modelVersion < table.ModelVersion) return;
-            if (table.Index.TryGetValue(item, out var row))
+            var row = table.Index.IndexOf(item);
+            if (row >= 0)
             {
                 vector.CopyTo(table.Vectors.AsSpan(row * Factors, Factors));
                 table.Biases[row] = bias;
@@ -85,7 +85,7 @@ public sealed class ItemFactorIndex
             table.Ids[row] = item;
             vector.CopyTo(table.Vectors.AsSpan(row * Factors, Factors));
             table.Biases[row] = bias;
-            table.Index[item] = row;
+            table.Index.Add(item, row);
             _table = table with { Count = row + 1 };
             Interlocked.Increment(ref _generation);
         }
@@ -94,7 +94,8 @@ public sealed class ItemFactorIndex
     public bool TryGet(string item, out float bias, Span<float> vector)
     {
         var table = _table;
-        if (!table.Index.TryGetValue(item, out var row) || row >= table.Count)
+        var row = table.RowOf(item);
+        if (row < 0)
         {
             bias = 0;
             return false;
@@ -111,7 +112,8 @@ public sealed class ItemFactorIndex
     public bool TryScore(ReadOnlySpan<char> item, ReadOnlySpan<float> userVector, out float bias, out float dot)
     {
         var table = _table;
-        if (!table.BySpan.TryGetValue(item, out var row) || row >= table.Count)
+        var row = table.RowOf(item);
+        if (row < 0)
         {
             bias = 0;
             dot = 0;
@@ -137,7 +139,7 @@ public sealed class ItemFactorIndex
         {
             var excludedCount = 0;
             foreach (var item in exclude)
-                if (table.Index.TryGetValue(item, out var row) && row < n) excluded[excludedCount++] = row;
+                if (table.RowOf(item) is var row and >= 0 && row < n) excluded[excludedCount++] = row;
             var scanner = new TopKScanner(table.Vectors, table.Biases, n, Factors);
             var found = scanner.TopK(userVector.Length == Factors ? userVector : ReadOnlySpan<float>.Empty, 0f,
                 excluded.AsSpan(0, excludedCount), best.AsSpan(0, Math.Min(count, n)));
@@ -154,7 +156,8 @@ public sealed class ItemFactorIndex
     public (string Item, float Score)[] Similar(string item, int count)
     {
         var table = _table;
-        if (count <= 0 || !table.Index.TryGetValue(item, out var target) || target >= table.Count) return [];
+        var target = table.RowOf(item);
+        if (count <= 0 || target < 0) return [];
         var similar = new SimilarItems(table.Vectors, table.Count, Factors).MostSimilar(target, Math.Min(count, table.Count));
         return ToIds(table, similar);
     }
@@ -182,11 +185,36 @@ public sealed class ItemFactorIndex
         return grown;
     }
 
-    // Index is concurrent because lock-free readers look ids up while a writer adds; Ids/Biases/Vectors rows below
-    // Count are fully written before Count is published.
-    // BySpan looks ids up without a string (batched queries pack their ids into one).
-    private sealed record Table(ConcurrentDictionary<string, int> Index, string[] Ids, float[] Biases, float[] Vectors, int Count, int ModelVersion)
+    /// <summary>
+    /// Rows of many items packed as one string with end offsets (a batched query's id list): each item's row, or -1,
+    /// in <paramref name="rows"/>, and a view to read them from. The rows' vectors are prefetched for the caller's
+    /// next pass (see <see cref="IdTable.IndicesOf"/>).
+    /// </summary>
+    public ItemRows LookUp(string packed, ReadOnlySpan<int> ends, Span<int> rows)
     {
-        public ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> BySpan { get; } = Index.GetAlternateLookup<ReadOnlySpan<char>>();
+        var table = _table; // one view for the whole batch
+        table.Index.IndicesOf(packed, ends, rows);
+        for (var i = 0; i < ends.Length; i++)
+        {
+            if (rows[i] >= table.Count) rows[i] = -1; // added after this view: its row may be beyond these arrays
+            if (rows[i] >= 0) CacheHints.PrefetchLines(table.Vectors.AsSpan(rows[i] * Factors, Factors));
+        }
+        return new ItemRows(table.Biases, table.Vectors, Factors);
     }
+
+    // Index is shared by a table and the larger tables that replace it, and lock-free readers look ids up while a
+    // writer adds; Ids/Biases/Vectors rows below Count are fully written before Count is published, so a row at or
+    // beyond a view's Count reads as absent from that view.
+    private sealed record Table(IdTable Index, string[] Ids, float[] Biases, float[] Vectors, int Count, int ModelVersion)
+    {
+        public int RowOf(ReadOnlySpan<char> item) => Index.IndexOf(item) is var row && row < Count ? row : -1;
+    }
+}
+
+/// <summary>Item rows of one view of <see cref="ItemFactorIndex"/>, by row (from <see cref="ItemFactorIndex.LookUp"/>).</summary>
+public readonly struct ItemRows(float[] biases, float[] vectors, int factors)
+{
+    public float BiasAt(int row) => biases[row];
+
+    public ReadOnlySpan<float> VectorAt(int row) => vectors.AsSpan(row * factors, factors);
 }

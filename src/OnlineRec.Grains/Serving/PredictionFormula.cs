@@ -23,6 +23,23 @@ public static class PredictionFormula
     }
 
     /// <summary>
+    /// The same score from an item row the caller already found (the batched path, <see cref="ItemFactorIndex.LookUp"/>);
+    /// bit-identical to the overload above.
+    /// </summary>
+    public static float Score(float globalMean, bool knownUser, float userBias, ReadOnlySpan<float> userVector,
+        bool knownItem, float itemBias, ReadOnlySpan<float> itemVector, RatingScale scale)
+    {
+        var score = globalMean;
+        if (knownUser) score += userBias;
+        if (knownItem)
+        {
+            score += itemBias;
+            score += knownUser && userVector.Length == itemVector.Length ? VectorMath.Dot(userVector, itemVector) : 0f;
+        }
+        return scale.Clamp(score);
+    }
+
+    /// <summary>
     /// The <paramref name="count"/> best items the user has not rated, by the same score (clamped for display after
     /// ranking on raw scores).
     /// </summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Core.Model;
+using CacheHints = OnlineRec.Core.Serving.CacheHints;
 using OnlineRec.Grains.Options;
 
 namespace OnlineRec.Grains.Serving;
@@ -33,14 +34,19 @@ public sealed class ServingReads(
         var model = catalog.Current;
         List<int>? viaGrain = null;
         var rows = ArrayPool<UserRow?>.Shared.Rent(n);
+        var itemRows = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            LookUpCurrentRows(query.Users, model, rows);
+            LookUpCurrentRows(query.Users, model, rows, itemRows);
+            var found = items.LookUp(query.Items.Chars, query.Items.Ends, itemRows);
             for (var i = 0; i < n; i++)
             {
                 if (rows[i] is { } row)
                 {
-                    var score = PredictionFormula.Score(model.GlobalMean, row.Known, row.Bias, row.Vector, items, query.Items[i], _scale);
+                    var item = itemRows[i];
+                    var score = item >= 0
+                        ? PredictionFormula.Score(model.GlobalMean, row.Known, row.Bias, row.Vector, true, found.BiasAt(item), found.VectorAt(item), _scale)
+                        : PredictionFormula.Score(model.GlobalMean, row.Known, row.Bias, row.Vector, false, 0f, [], _scale);
                     PredictionAnswers.SetEntry(entries, i, score, row.ModelVersion);
                 }
                 else
@@ -52,6 +58,7 @@ public sealed class ServingReads(
         finally
         {
             Release(rows, n);
+            ArrayPool<int>.Shared.Return(itemRows);
         }
         return viaGrain is null
             ? Task.FromResult(new PredictionAnswers(entries, []))
@@ -87,9 +94,10 @@ public sealed class ServingReads(
         var model = catalog.Current;
         List<int>? viaGrain = null;
         var rows = ArrayPool<UserRow?>.Shared.Rent(n);
+        var scratch = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            LookUpCurrentRows(query.Users, model, rows); // (see PredictAsync)
+            LookUpCurrentRows(query.Users, model, rows, scratch); // (see PredictAsync)
             for (var i = 0; i < n; i++)
             {
                 var count = query.Counts[i];
@@ -116,6 +124,7 @@ public sealed class ServingReads(
         finally
         {
             Release(rows, n);
+            ArrayPool<int>.Shared.Return(scratch);
         }
         return viaGrain is null
             ? Task.FromResult(new RecommendationLists(answers, []))
@@ -142,16 +151,21 @@ public sealed class ServingReads(
 
     /// <summary>
     /// Each user's row when it may answer locally (else null), in passes rather than one user at a time: a batch's
-    /// users are scattered over memory, and each is a chain of dependent loads (table, entry, key, row, vector). With
-    /// all lookups first and all checks after, consecutive users' loads don't wait on each other, so the processor
-    /// overlaps their cache misses (BENCHMARKS.md, session 9: 10,000 users at 1,000 concurrent).
+    /// users are scattered over memory, and each is a chain of dependent loads (slot, key, row, vector). The replica
+    /// hashes every id and prefetches its slot, then every slot's key, then compares and prefetches every row; this
+    /// pass checks the versions and prefetches every vector for the scoring pass. So consecutive users' misses overlap
+    /// instead of queueing (BENCHMARKS.md, sessions 9 and 12).
     /// </summary>
-    private void LookUpCurrentRows(IdList ids, InstalledModel model, UserRow?[] rows)
+    private void LookUpCurrentRows(IdList ids, InstalledModel model, UserRow?[] rows, int[] scratch)
     {
         var n = ids.Count;
-        for (var i = 0; i < n; i++) rows[i] = users.TryGet(ids[i], out var row) ? row : null;
+        users.LookUp(ids.Chars, ids.Ends, scratch, rows);
         for (var i = 0; i < n; i++)
-            if (rows[i] is { } row && !IsCurrent(row, model)) rows[i] = null;
+        {
+            if (rows[i] is not { } row) continue;
+            if (IsCurrent(row, model)) CacheHints.PrefetchLines(row.Vector);
+            else rows[i] = null;
+        }
     }
 
     private static void Release(UserRow?[] rows, int used)
