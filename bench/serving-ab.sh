@@ -4,6 +4,7 @@
 # so both builds see the same data and, as far as a shared machine allows, the same conditions.
 # Usage: bench/serving-ab.sh <before-commit> [rounds=2]   → tables on stdout, JSON per run in $OUT.
 #   SCENARIOS=predict LEVELS=1000 bench/serving-ab.sh <commit> 4   → only those runs (shorter rounds, so more of them).
+#   WARMUP=2 bench/serving-ab.sh <commit>   → unmeasured seconds before each run, the same for both builds (default 5).
 # The data (10,000 users × 2,000 items, 2 × 500k synthetic ratings, one retrain) is built on first use in $OUT/data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ ROUNDS=${2:-2}
 OUT=${OUT:-/tmp/onlinerec-serving-ab}
 SCENARIOS=${SCENARIOS:-predict,recommend}
 LEVELS=${LEVELS:-1,100,1000}
+WARMUP=${WARMUP:-5}
 PORTS="--silo-port 11411 --gateway-port 30411 --urls http://127.0.0.1:5411"
 P="--url http://127.0.0.1:5411 --gateway-port 30411"
 mkdir -p "$OUT"
@@ -52,7 +54,7 @@ for round in $(seq "$ROUNDS"); do
     O="dotnet $OUT/$side/client/onlinerec.dll"
     $O load --scenario predict,recommend --via client -c 500 --duration 8 --warmup 0 $P >/dev/null   # activates the users
     echo "$side, round $round (load average $(cut -d' ' -f1 /proc/loadavg))"
-    $O load --scenario "$SCENARIOS" --via client -c "$LEVELS" $P --json "$OUT/$side-$round.json" | grep -E "^│ (predict|recommend)"
+    $O load --scenario "$SCENARIOS" --via client -c "$LEVELS" --warmup "$WARMUP" $P --json "$OUT/$side-$round.json" | grep -E "^│ (predict|recommend)"
     stop_silo
   done
 done

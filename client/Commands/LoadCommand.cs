@@ -59,11 +59,12 @@ public static class LoadCommand
         var noDrain = new Option<bool>("--no-drain-check") { Description = "Ingest: report the acknowledged rate only; don't wait for the grains to learn." };
         var drainTimeout = CommonOptions.PositiveSeconds("--drain-timeout", ingestDefaults.DrainTimeout.TotalSeconds, "Ingest: seconds to wait for the grains to learn after the last acknowledgement.");
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as a JSON array to this file." };
+        var timeline = new Option<bool>("--timeline") { Description = "Queries: also print each second of every run (answers, and how many took over 1, 2 and 5 ms), warm-up included." };
 
         var command = new Command("load", "End-to-end load generator (loopback only): ingest, predict, recommend over http or the .NET client.")
         {
             scenario, via, concurrency, url, gatewayPort, clusterConnection, clusterId, duration, warmup, requests, k, users, items, idPrefix, ratings, batchSize, seed,
-            noDrain, drainTimeout, json,
+            noDrain, drainTimeout, json, timeline,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -97,6 +98,7 @@ public static class LoadCommand
                 },
                 DrainCheck = !parse.GetValue(noDrain),
                 Json = parse.GetValue(json),
+                Timeline = parse.GetValue(timeline),
             }, cancellationToken));
         });
         return command;
@@ -117,6 +119,7 @@ public static class LoadCommand
         public required IngestLoadOptions Ingest { get; init; }
         public bool DrainCheck { get; init; }
         public FileInfo? Json { get; init; }
+        public bool Timeline { get; init; }
     }
 
     private static async Task<int> RunAsync(CliContext context, LoadSettings settings, CancellationToken cancellationToken)
@@ -163,6 +166,7 @@ public static class LoadCommand
                 }
             }
             Print(console, reports);
+            if (settings.Timeline) PrintTimelines(console, reports);
             if (settings.Json is { } json)
             {
                 await File.WriteAllTextAsync(json.FullName, LoadReport.ToJson(reports) + Environment.NewLine, cancellationToken);
@@ -199,6 +203,23 @@ public static class LoadCommand
           (r.Note is null ? "" : $" — {r.Note}")
         : $"{r.Requests:N0} requests, {r.Throughput:N0}/s, p50 {r.P50Ms:F2} ms, p99 {r.P99Ms:F2} ms, max {r.MaxMs:F1} ms" +
           (r.Errors > 0 ? $", {r.Errors:N0} errors ({r.Note})" : "");
+
+    private static void PrintTimelines(IAnsiConsole console, IReadOnlyList<LoadReport> reports)
+    {
+        foreach (var r in reports.Where(r => r.Timeline is { Count: > 0 }))
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(r.Scenario)} via {r.Via}, concurrency {r.Concurrency}: second by second")
+                .AddColumn(new TableColumn("second").RightAligned()).AddColumn("").AddColumn(new TableColumn("answered").RightAligned())
+                .AddColumn(new TableColumn("> 1 ms").RightAligned()).AddColumn(new TableColumn("> 2 ms").RightAligned())
+                .AddColumn(new TableColumn("> 5 ms").RightAligned());
+            foreach (var s in r.Timeline!)
+                table.AddRow(s.Second.ToString(CultureInfo.InvariantCulture), s.Measured ? "" : "warm-up", $"{s.Requests:N0}",
+                    Share(s.Over1Ms, s.Requests), Share(s.Over2Ms, s.Requests), Share(s.Over5Ms, s.Requests));
+            console.Write(table);
+        }
+
+        static string Share(long part, long whole) => whole == 0 ? "–" : (100.0 * part / whole).ToString("F1", CultureInfo.InvariantCulture) + " %";
+    }
 
     private static void Print(IAnsiConsole console, IReadOnlyList<LoadReport> reports)
     {

@@ -54,6 +54,9 @@ public sealed record LoadReport
 
     public string? Note { get; init; }
 
+    /// <summary>Queries only: every second of the run, warm-up included (<see cref="SecondOfRun"/>).</summary>
+    public IReadOnlyList<SecondOfRun>? Timeline { get; init; }
+
     /// <summary>This row with the client's batching figures added.</summary>
     public LoadReport WithClientBatches(ClientBatchStats batches) => this with
     {
@@ -88,6 +91,7 @@ public sealed record LoadReport
         GeneratorGcPauseMs = run.GeneratorGc.Paused.TotalMilliseconds,
         GeneratorBytesPerRequest = run.Sent > 0 ? (double)run.GeneratorGc.AllocatedBytes / run.Sent : null,
         Note = run.FirstError is null ? null : $"first error: {run.FirstError}",
+        Timeline = run.Timeline,
     };
 }
 

@@ -35,4 +35,25 @@ public sealed class ClosedLoopRunnerTests
         Assert.Equal(60, result.Requests);
         Assert.Equal("boom", result.FirstError);
     }
+
+    [Fact]
+    public async Task The_timeline_counts_every_answer_in_its_second_and_the_slow_ones_in_their_bands()
+    {
+        var budget = new LoadBudget { Duration = TimeSpan.FromMinutes(5), Warmup = TimeSpan.Zero, Requests = 120 };
+        var calls = 0;
+
+        var result = await ClosedLoopRunner.RunAsync(4, budget, async (_, _) =>
+        {
+            // Every fourth request takes at least 6 ms: over all three bands.
+            if (Interlocked.Increment(ref calls) % 4 == 0) await Task.Delay(6);
+            else await Task.Yield();
+            return 0;
+        });
+
+        Assert.Equal(120, result.Requests);
+        Assert.Equal(result.Requests, result.Timeline.Sum(s => s.Requests));
+        Assert.All(result.Timeline, s => Assert.True(s.Measured && s.Requests >= s.Over1Ms && s.Over1Ms >= s.Over2Ms && s.Over2Ms >= s.Over5Ms));
+        Assert.InRange(result.Timeline.Sum(s => s.Over5Ms), 30, 120);
+        Assert.Equal(result.Timeline.Select(s => s.Second).Order(), result.Timeline.Select(s => s.Second));
+    }
 }
