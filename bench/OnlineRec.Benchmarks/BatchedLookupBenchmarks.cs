@@ -87,10 +87,10 @@ public class BatchedLookupBenchmarks
     {
         var (users, userEnds) = _users[_next];
         var (items, itemEnds) = _items[_next = (_next + 1) % Batches];
-        _userIds.IndicesOf(users, userEnds, _userIndices);
+        _userIds.IndicesOf(new PackedIds(users, userEnds), _userIndices);
         for (var i = 0; i < Batch; i++) CacheHints.PrefetchObject(_userRows[_userIndices[i]]);
         for (var i = 0; i < Batch; i++) CacheHints.PrefetchLines(_userRows[_userIndices[i]].Vector);
-        _itemIds.IndicesOf(items, itemEnds, _itemIndices);
+        _itemIds.IndicesOf(new PackedIds(items, itemEnds), _itemIndices);
         for (var i = 0; i < Batch; i++) CacheHints.PrefetchLines(_itemVectors.AsSpan(_itemIndices[i] * Factors, Factors));
         var sum = 0f;
         for (var i = 0; i < Batch; i++)
@@ -120,4 +120,11 @@ public class BatchedLookupBenchmarks
     }
 
     private sealed record UserVector(float Bias, float[] Vector);
+
+    private readonly struct PackedIds(string packed, int[] ends) : IIdSource
+    {
+        public int Count => ends.Length;
+
+        public ReadOnlySpan<char> this[int index] => IdAt(packed, ends, index);
+    }
 }

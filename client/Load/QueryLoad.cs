@@ -13,8 +13,10 @@ public sealed class QueryIds(string prefix, int users, int items)
     private readonly string[] _users = Build(prefix, users);
     private readonly string[] _items = Build(prefix, items);
 
-    public string User(Random random) => _users[random.Next(_users.Length)];
-    public string Item(Random random) => _items[random.Next(_items.Length)];
+    /// <summary>A user from the high half of a random draw (<see cref="RandomDraws"/>), an item from the low half.</summary>
+    public string User(ulong draw) => _users[RandomDraws.Below((uint)(draw >> 32), _users.Length)];
+
+    public string Item(ulong draw) => _items[RandomDraws.Below((uint)draw, _items.Length)];
 
     private static string[] Build(string prefix, int count)
     {
@@ -37,9 +39,9 @@ public static class QueryLoad
         var run = scenario switch
         {
             Predict => await ClosedLoopRunner.RunAsync(concurrency, budget,
-                (random, ct) => target.PredictAsync(ids.User(random), ids.Item(random), ct), cancellationToken),
+                (draw, ct) => target.PredictAsync(ids.User(draw), ids.Item(draw), ct), cancellationToken),
             Recommend => await ClosedLoopRunner.RunAsync(concurrency, budget,
-                (random, ct) => target.RecommendAsync(ids.User(random), k, ct), cancellationToken),
+                (draw, ct) => target.RecommendAsync(ids.User(draw), k, ct), cancellationToken),
             _ => throw new ArgumentException($"Unknown query scenario '{scenario}'."),
         };
         return LoadReport.ForQueries(scenario == Recommend ? $"recommend (top-{k})" : scenario, target.Name, concurrency, run);

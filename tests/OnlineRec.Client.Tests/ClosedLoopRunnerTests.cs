@@ -56,4 +56,23 @@ public sealed class ClosedLoopRunnerTests
         Assert.InRange(result.Timeline.Sum(s => s.Over5Ms), 30, 120);
         Assert.Equal(result.Timeline.Select(s => s.Second).Order(), result.Timeline.Select(s => s.Second));
     }
+
+    [Fact]
+    public void Random_draws_pick_every_index_about_equally_often_and_never_out_of_range()
+    {
+        Assert.Equal(0, RandomDraws.Below(0, 7));
+        Assert.Equal(6, RandomDraws.Below(uint.MaxValue, 7));
+        var state = RandomDraws.Seed(42);
+        var counts = new int[10];
+        var ids = new QueryIds("u", 10, 3);
+        for (var i = 0; i < 100_000; i++)
+        {
+            var draw = RandomDraws.Next(ref state);
+            counts[RandomDraws.Below((uint)(draw >> 32), 10)]++;
+            Assert.StartsWith("u", ids.Item(draw));
+        }
+        Assert.All(counts, c => Assert.InRange(c, 9_500, 10_500)); // 10,000 expected, σ ≈ 95
+        Assert.Equal(Enumerable.Range(1, 3).Select(i => "u" + i).Order(),
+            Enumerable.Range(0, 1_000).Select(_ => ids.Item(RandomDraws.Next(ref state))).Distinct().Order());
+    }
 }

@@ -1,3 +1,4 @@
+using OnlineRec.Abstractions;
 using OnlineRec.Grains.Serving;
 
 namespace OnlineRec.Grains.Tests;
@@ -58,11 +59,9 @@ public sealed class UserFactorReplicaTests
         for (var i = 0; i < 500; i += 7) replica.Withdraw("u" + i, replica.TryGet("u" + i, out var row) ? row : throw new InvalidOperationException());
         var random = new Random(3);
         var ids = Enumerable.Range(0, 300).Select(_ => "u" + random.Next(600)).ToArray();
-        var ends = new int[ids.Length];
-        for (int i = 0, end = 0; i < ids.Length; i++) ends[i] = end += ids[i].Length;
         var found = new UserRow?[ids.Length];
 
-        replica.LookUp(string.Concat(ids), ends, new int[ids.Length], found);
+        replica.LookUp(IdList.Of(ids), new int[ids.Length], found);
 
         Assert.Equal(ids.Select(id => replica.TryGet(id, out var row) ? row : null), found);
         Assert.Contains(found, row => row is null);

@@ -53,29 +53,23 @@ public sealed class IdTable
     public IEnumerable<(string Id, int Index)> Entries() => _slots.Entries();
 
     /// <summary>
-    /// Looks up many ids packed as one string with each id's end offset (how batched queries carry them) and writes
-    /// each one's index, or -1, into <paramref name="indices"/>. Runs in passes so that the batch's cache misses
-    /// overlap; <paramref name="indices"/> holds the hashes in between.
+    /// Looks up many ids (a batched query's, read in place) and writes each one's index, or -1, into
+    /// <paramref name="indices"/>. Runs in passes so that the batch's cache misses overlap; <paramref name="indices"/>
+    /// holds the hashes in between.
     /// </summary>
-    public void IndicesOf(string packed, ReadOnlySpan<int> ends, Span<int> indices)
+    public void IndicesOf<TIds>(TIds ids, Span<int> indices) where TIds : IIdSource, allows ref struct
     {
-        if (indices.Length < ends.Length) throw new ArgumentException("Fewer index slots than ids.", nameof(indices));
+        var n = ids.Count;
+        if (indices.Length < n) throw new ArgumentException("Fewer index slots than ids.", nameof(indices));
         var slots = _slots; // one view for the whole batch
-        var n = ends.Length;
         for (var i = 0; i < n; i++)
         {
-            var hash = Hash(IdAt(packed, ends, i));
+            var hash = Hash(ids[i]);
             indices[i] = hash;
             slots.PrefetchHome(hash);
         }
         for (var i = 0; i < n; i++) slots.PrefetchHomeKey(indices[i]);
-        for (var i = 0; i < n; i++) indices[i] = slots.Find(IdAt(packed, ends, i), indices[i]);
-    }
-
-    private static ReadOnlySpan<char> IdAt(string packed, ReadOnlySpan<int> ends, int i)
-    {
-        var start = i == 0 ? 0 : ends[i - 1];
-        return packed.AsSpan(start, ends[i] - start);
+        for (var i = 0; i < n; i++) indices[i] = slots.Find(ids[i], indices[i]);
     }
 
     private static int CapacityFor(int count)
@@ -138,4 +132,12 @@ public sealed class IdTable
         public int Hash;
         public int Index;
     }
+}
+
+/// <summary>A batch of ids read in place (a batched query's packed list); implemented by structs, so lookups inline.</summary>
+public interface IIdSource
+{
+    int Count { get; }
+
+    ReadOnlySpan<char> this[int index] { get; }
 }

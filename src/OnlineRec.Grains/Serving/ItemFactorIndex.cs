@@ -1,4 +1,5 @@
 using System.Buffers;
+using IdList = OnlineRec.Abstractions.IdList;
 using OnlineRec.Core.Model;
 using OnlineRec.Core.Serving;
 
@@ -186,15 +187,14 @@ public sealed class ItemFactorIndex
     }
 
     /// <summary>
-    /// Rows of many items packed as one string with end offsets (a batched query's id list): each item's row, or -1,
-    /// in <paramref name="rows"/>, and a view to read them from. The rows' vectors are prefetched for the caller's
-    /// next pass (see <see cref="IdTable.IndicesOf"/>).
+    /// Rows of a batched query's items: each item's row, or -1, in <paramref name="rows"/>, and a view to read them
+    /// from. The rows' vectors are prefetched for the caller's next pass (see <see cref="IdTable.IndicesOf"/>).
     /// </summary>
-    public ItemRows LookUp(string packed, ReadOnlySpan<int> ends, Span<int> rows)
+    public ItemRows LookUp(IdList items, Span<int> rows)
     {
         var table = _table; // one view for the whole batch
-        table.Index.IndicesOf(packed, ends, rows);
-        for (var i = 0; i < ends.Length; i++)
+        table.Index.IndicesOf(new IdListSource(items), rows);
+        for (var i = 0; i < items.Count; i++)
         {
             if (rows[i] >= table.Count) rows[i] = -1; // added after this view: its row may be beyond these arrays
             if (rows[i] >= 0) CacheHints.PrefetchLines(table.Vectors.AsSpan(rows[i] * Factors, Factors));

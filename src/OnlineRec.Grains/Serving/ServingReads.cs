@@ -38,7 +38,7 @@ public sealed class ServingReads(
         try
         {
             LookUpCurrentRows(query.Users, model, rows, itemRows);
-            var found = items.LookUp(query.Items.Chars, query.Items.Ends, itemRows);
+            var found = items.LookUp(query.Items, itemRows);
             for (var i = 0; i < n; i++)
             {
                 if (rows[i] is { } row)
@@ -159,7 +159,7 @@ public sealed class ServingReads(
     private void LookUpCurrentRows(IdList ids, InstalledModel model, UserRow?[] rows, int[] scratch)
     {
         var n = ids.Count;
-        users.LookUp(ids.Chars, ids.Ends, scratch, rows);
+        users.LookUp(ids, scratch, rows);
         for (var i = 0; i < n; i++)
         {
             if (rows[i] is not { } row) continue;

@@ -1,3 +1,4 @@
+using OnlineRec.Abstractions;
 using OnlineRec.Core.Serving;
 
 namespace OnlineRec.Grains.Serving;
@@ -92,15 +93,14 @@ public sealed class UserFactorReplica
     }
 
     /// <summary>
-    /// Rows of many users packed as one string with end offsets (a batched query's id list), null where a user has
-    /// none here. <paramref name="scratch"/> (as long as the batch) holds hashes and indices in between. Each row
-    /// found is prefetched, for the caller's next pass.
+    /// Rows of a batched query's users, null where a user has none here. <paramref name="scratch"/> (as long as the
+    /// batch) holds hashes and indices in between. Each row found is prefetched, for the caller's next pass.
     /// </summary>
-    public void LookUp(string packed, ReadOnlySpan<int> ends, Span<int> scratch, Span<UserRow?> found)
+    public void LookUp(IdList users, Span<int> scratch, Span<UserRow?> found)
     {
         var rows = _rows; // one view for the whole batch
-        rows.Ids.IndicesOf(packed, ends, scratch);
-        for (var i = 0; i < ends.Length; i++)
+        rows.Ids.IndicesOf(new IdListSource(users), scratch);
+        for (var i = 0; i < users.Count; i++)
         {
             var row = rows.At(scratch[i]);
             found[i] = row;

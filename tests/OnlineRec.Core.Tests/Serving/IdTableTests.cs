@@ -32,12 +32,9 @@ public sealed class IdTableTests
             2 => "nope" + random.Next(10),
             _ => random.Next(50) == 0 ? "" : "item" + random.Next(300),
         }).ToArray();
-        var packed = string.Concat(ids);
-        var ends = new int[ids.Length];
-        for (int i = 0, end = 0; i < ids.Length; i++) ends[i] = end += ids[i].Length;
         var indices = new int[ids.Length];
 
-        table.IndicesOf(packed, ends, indices);
+        table.IndicesOf(new Ids(ids), indices);
 
         Assert.Equal(ids.Select(id => table.IndexOf(id)), indices);
         Assert.Contains(-1, indices);
@@ -63,7 +60,6 @@ public sealed class IdTableTests
         {
             var random = new Random(seed);
             var indices = new int[64];
-            var ends = new int[64];
             while (!writer.IsCompleted)
             {
                 var upTo = Volatile.Read(ref added);
@@ -72,8 +68,7 @@ public sealed class IdTableTests
                 if (table.IndexOf(ids[id]) != id) Interlocked.Increment(ref missed);
                 // The batched path too: 64 ids that were all added before this look.
                 var batch = Enumerable.Range(0, 64).Select(_ => random.Next(upTo + 1)).ToArray();
-                for (int i = 0, end = 0; i < 64; i++) ends[i] = end += ids[batch[i]].Length;
-                table.IndicesOf(string.Concat(batch.Select(b => ids[b])), ends, indices);
+                table.IndicesOf(new Ids([.. batch.Select(b => ids[b])]), indices);
                 if (!indices.SequenceEqual(batch)) Interlocked.Increment(ref missed);
             }
         })).ToArray();
@@ -88,6 +83,13 @@ public sealed class IdTableTests
     public void Rejects_a_batch_with_too_few_index_slots()
     {
         var table = new IdTable();
-        Assert.Throws<ArgumentException>(() => table.IndicesOf("ab", [1, 2], new int[1]));
+        Assert.Throws<ArgumentException>(() => table.IndicesOf(new Ids(["a", "b"]), new int[1]));
+    }
+
+    private readonly struct Ids(string[] ids) : IIdSource
+    {
+        public int Count => ids.Length;
+
+        public ReadOnlySpan<char> this[int index] => ids[index];
     }
 }
