@@ -28,9 +28,10 @@ COPY --from=build /app ./
 # The image's built-in unprivileged user ("app", uid 1654) owns the data volume.
 RUN mkdir -p /data && chown app:app /data
 USER app
+# GC: the project's own settings (server GC without DATAS, see silo/OnlineRec.Silo.csproj); in a container limited
+# to n CPUs the runtime uses n GC heaps.
 ENV ASPNETCORE_URLS=http://0.0.0.0:5000 \
-    Storage__DataDirectory=/data \
-    DOTNET_gcServer=0
+    Storage__DataDirectory=/data
 VOLUME ["/data"]
 # 5000 REST API, 11111 silo-to-silo, 30000 Orleans gateway for .NET clients.
 EXPOSE 5000 11111 30000
