@@ -11,8 +11,8 @@ public sealed record LoadBudget
     /// <summary>
     /// Requests before this are sent but not measured (connections, JIT, grain activations). 5 s because on a
     /// 2-core machine that the silo saturates the generator's own tiered JIT needs 3–4 s to reach optimised code: in
-    /// the second-by-second timeline of session 12 (BENCHMARKS.md) the second after a 2 s warm-up still had 4–30 % of
-    /// predictions over 2 ms, against 0.1–1 % from the fourth second on.
+    /// the second-by-second timelines of session 12 (BENCHMARKS.md) the two seconds after a 2 s warm-up had 1.7–32 %
+    /// of predictions over 2 ms, against 0.1–1.2 % from the fourth second on.
     /// </summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
 
