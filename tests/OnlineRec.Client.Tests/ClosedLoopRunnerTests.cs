@@ -44,8 +44,9 @@ public sealed class ClosedLoopRunnerTests
 
         var result = await ClosedLoopRunner.RunAsync(4, budget, async (_, _) =>
         {
-            // Every fourth request takes at least 6 ms: over all three bands.
-            if (Interlocked.Increment(ref calls) % 4 == 0) await Task.Delay(6);
+            // Every fourth request takes well over 5 ms (timers count whole milliseconds, so a delay can end up to one
+            // early): over all three bands.
+            if (Interlocked.Increment(ref calls) % 4 == 0) await Task.Delay(10);
             else await Task.Yield();
             return 0;
         });
