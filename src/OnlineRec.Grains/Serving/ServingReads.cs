@@ -2,8 +2,8 @@ using System.Buffers;
 using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Core.Model;
-using CacheHints = OnlineRec.Core.Serving.CacheHints;
 using OnlineRec.Grains.Options;
+using CacheHints = OnlineRec.Core.Serving.CacheHints;
 
 namespace OnlineRec.Grains.Serving;
 
@@ -37,7 +37,7 @@ public sealed class ServingReads(
         var itemRows = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            LookUpCurrentRows(query.Users, model, rows, itemRows);
+            LookUpCurrentRows(query.Users, model, rows, scratch: itemRows); // then the items' rows overwrite it
             var found = items.LookUp(query.Items, itemRows);
             for (var i = 0; i < n; i++)
             {
