@@ -14,33 +14,12 @@ OUT=${OUT:-/tmp/onlinerec-serving-ab}
 SCENARIOS=${SCENARIOS:-predict,recommend}
 LEVELS=${LEVELS:-1,100,1000}
 WARMUP=${WARMUP:-5}
-PORTS="--silo-port 11411 --gateway-port 30411 --urls http://127.0.0.1:5411"
-P="--url http://127.0.0.1:5411 --gateway-port 30411"
 mkdir -p "$OUT"
-
-rm -rf "$OUT/src" "$OUT/before" "$OUT/after"
-git worktree prune
-git worktree add -f "$OUT/src" "$BEFORE" >/dev/null
-for side in before after; do
-  tree=$([[ $side == before ]] && echo "$OUT/src" || pwd)
-  dotnet publish "$tree/silo" -c Release -o "$OUT/$side/silo" -v q -nologo >/dev/null
-  dotnet publish "$tree/client" -c Release -o "$OUT/$side/client" -v q -nologo >/dev/null
-done
-git worktree remove -f "$OUT/src"
-
-silo=""
-stop_silo() { [[ -n "$silo" ]] && kill "$silo" 2>/dev/null && wait "$silo" 2>/dev/null || true; silo=""; }
-trap stop_silo EXIT
-start_silo() {
-  dotnet "$OUT/$1/silo/OnlineRec.Silo.dll" --data-dir "$OUT/data" $PORTS --retrain-period 00:00:00 \
-    --Logging:LogLevel:Default=Warning > "$OUT/silo-$1.log" 2>&1 &
-  silo=$!
-  for _ in $(seq 60); do curl -sf http://127.0.0.1:5411/health >/dev/null && return; sleep 1; done
-  echo "silo ($1) did not start" >&2; exit 1
-}
+source bench/ab-common.sh
+build_before_and_after "$BEFORE"
 
 if [[ ! -d "$OUT/data" ]]; then
-  start_silo after
+  start_silo after "$OUT/data"
   O="dotnet $OUT/after/client/onlinerec.dll"
   $O load --scenario ingest --via http -c 16 $P >/dev/null
   $O load --scenario ingest --via http -c 16 --seed 99 $P >/dev/null
@@ -50,7 +29,7 @@ fi
 
 for round in $(seq "$ROUNDS"); do
   for side in before after; do
-    start_silo "$side"
+    start_silo "$side" "$OUT/data"
     O="dotnet $OUT/$side/client/onlinerec.dll"
     $O load --scenario predict,recommend --via client -c 500 --duration 8 --warmup 0 $P >/dev/null   # activates the users
     echo "$side, round $round (load average $(cut -d' ' -f1 /proc/loadavg))"

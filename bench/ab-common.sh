@@ -1,0 +1,31 @@
+# Shared by the A/B scripts (sourced, not run): builds BEFORE (a commit, via a temporary worktree) and AFTER (this
+# working tree) into $OUT/before and $OUT/after, and starts/stops one silo at a time on the A/B ports.
+# Needs: OUT, and the caller's cwd at the repository root.
+PORTS="--silo-port 11411 --gateway-port 30411 --urls http://127.0.0.1:5411"
+P="--url http://127.0.0.1:5411 --gateway-port 30411"
+
+build_before_and_after() {
+  local before=$1 side tree
+  rm -rf "$OUT/src" "$OUT/before" "$OUT/after"
+  git worktree prune
+  git worktree add -f "$OUT/src" "$before" >/dev/null
+  for side in before after; do
+    tree=$([[ $side == before ]] && echo "$OUT/src" || pwd)
+    dotnet publish "$tree/silo" -c Release -o "$OUT/$side/silo" -v q -nologo >/dev/null
+    dotnet publish "$tree/client" -c Release -o "$OUT/$side/client" -v q -nologo >/dev/null
+  done
+  git worktree remove -f "$OUT/src"
+}
+
+silo=""
+stop_silo() { [[ -n "$silo" ]] && kill "$silo" 2>/dev/null && wait "$silo" 2>/dev/null || true; silo=""; }
+trap stop_silo EXIT
+
+# start_silo <before|after> <data-dir>: a Release silo without scheduled retrains, waits for /health.
+start_silo() {
+  dotnet "$OUT/$1/silo/OnlineRec.Silo.dll" --data-dir "$2" $PORTS --retrain-period 00:00:00 \
+    --Logging:LogLevel:Default=Warning > "$OUT/silo-$1.log" 2>&1 &
+  silo=$!
+  for _ in $(seq 60); do curl -sf http://127.0.0.1:5411/health >/dev/null && return; sleep 1; done
+  echo "silo ($1) did not start" >&2; exit 1
+}
