@@ -19,14 +19,24 @@ public sealed class UserState
     /// <summary>Empty until the grain first initialises (lazily, from the model version or a seeded random draw).</summary>
     [Id(3)] public float[] Vector { get; set; } = [];
 
-    /// <summary>Everything the user has rated: for excluding seen items and for idempotent (re)application by sequence.</summary>
-    [Id(4)] public Dictionary<string, RatedItem> Rated { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Written by builds before the applied-sequence form (<see cref="AppliedAfterBase"/>): every rated item with its
+    /// latest sequence. Read once on activation to migrate, then null; the grain rebuilds what the user rated from the
+    /// log, which it reads on every activation anyway.
+    /// </summary>
+    [Id(4)] public Dictionary<string, RatedItem>? LegacyRated { get; set; }
 
     /// <summary>Online SGD steps applied since the grain was created.</summary>
     [Id(5)] public long StepsApplied { get; set; }
 
     /// <summary>True when the user appears in the installed model version (so its vector is learned, not random).</summary>
     [Id(6)] public bool InModel { get; set; }
+
+    /// <summary>
+    /// Which logged ratings after <see cref="BaseSequence"/> the vector includes (<see cref="AppliedSequences"/>), so
+    /// that a reactivated grain applies exactly the others. Encoded just before each write.
+    /// </summary>
+    [Id(7)] public byte[] AppliedAfterBase { get; set; } = [];
 }
 
 /// <summary>Persisted state of an item grain.</summary>

@@ -13,7 +13,9 @@ namespace OnlineRec.Grains.Learning;
 /// Holds one user's bias, latent vector and rated items, and drives the SGD step for each of the user's ratings.
 /// Catch-up rule: the rating log is the truth. On activation and whenever a new model version is installed the
 /// grain re-derives its state: version row (or seeded draw) + every logged rating after the version's snapshot
-/// sequence, in sequence order. Ratings are recognised by sequence, so stream redeliveries are harmless.
+/// sequence, in sequence order. Ratings are recognised by sequence, so stream redeliveries are harmless. What the user
+/// rated is rebuilt from the log on every activation; the persisted state names only which of the ratings after the
+/// snapshot its vector already includes.
 /// </summary>
 public sealed class UserGrain(
     [PersistentState("user", GrainStorageNames.State)] IPersistentState<UserState> state,
@@ -33,15 +35,19 @@ public sealed class UserGrain(
     private WriteBehind<UserState> _writeBehind = null!;
     private Task? _synchronizing;
     private UserRow? _published;
-    private AppendOnlyIds _ratedIds = new(); // S.Rated's keys, in an array the published rows share (see PublishRow)
+    // Every item the user rated, with its latest sequence: seen-item exclusion and skipping by sequence.
+    private readonly Dictionary<string, RatedItem> _rated = new(StringComparer.Ordinal);
+    private AppendOnlyIds _ratedIds = new(); // _rated's keys, in an array the published rows share (see PublishRow)
+    private HashSet<long> _appliedAfterBase = []; // sequences > S.BaseSequence the vector includes (persisted encoded)
 
     private string Id => this.GetPrimaryKeyString();
     private UserState S => state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _writeBehind = new WriteBehind<UserState>(this, state, learningOptions.Value.WriteBehindInterval, logger);
-        _ratedIds = new AppendOnlyIds(S.Rated.Keys);
+        _writeBehind = new WriteBehind<UserState>(this, state, learningOptions.Value.WriteBehindInterval, logger,
+            beforeWrite: () => S.AppliedAfterBase = AppliedSequences.Encode(_appliedAfterBase));
+        _appliedAfterBase = RestoreAppliedSequences();
         await CatchUpFromLogAsync(adopt: !state.RecordExists || S.Vector.Length != _options.Factors || S.ModelVersion < catalog.Current.Version);
     }
 
@@ -72,20 +78,40 @@ public sealed class UserGrain(
     /// <remarks>
     /// The rated ids are a view of <see cref="_ratedIds"/>, not a copy: between adoptions a user's rated items only
     /// grow, so each row sees its own prefix of one shared array, and a heavy user's batch does not copy everything it
-    /// ever rated. Every change to S.Rated goes through <see cref="Remember"/> or an adoption's reset; the count check
+    /// ever rated. Every change to _rated goes through <see cref="Remember"/> or an adoption's reset; the count check
     /// rebuilds the ids should one ever bypass them.
     /// </remarks>
     private void PublishRow()
     {
-        if (_ratedIds.Count != S.Rated.Count) _ratedIds = new AppendOnlyIds(S.Rated.Keys);
+        if (_ratedIds.Count != _rated.Count) _ratedIds = new AppendOnlyIds(_rated.Keys);
         _published = new UserRow(S.Bias, (float[])S.Vector.Clone(), IsKnown, S.ModelVersion, _ratedIds.Snapshot());
         userReplica.Publish(Id, _published);
     }
 
     private void Remember(string item, RatedItem rated)
     {
-        if (!S.Rated.ContainsKey(item)) _ratedIds.Add(item);
-        S.Rated[item] = rated;
+        if (!_rated.ContainsKey(item)) _ratedIds.Add(item);
+        _rated[item] = rated;
+    }
+
+    /// <summary>A rating the vector now includes (applied, or refused as non-finite: either way it is done).</summary>
+    private void Took(string item, float value, long sequence)
+    {
+        Remember(item, new RatedItem(value, sequence));
+        _appliedAfterBase.Add(sequence);
+        _writeBehind.MarkDirty();
+        progress.Applied();
+    }
+
+    /// <summary>The persisted applied sequences; state written by older builds held its rated items instead.</summary>
+    private HashSet<long> RestoreAppliedSequences()
+    {
+        if (S.LegacyRated is not { } legacy) return AppliedSequences.Decode(S.AppliedAfterBase);
+        S.LegacyRated = null;
+        _writeBehind.MarkDirty();
+        // The legacy form kept only each item's latest sequence; an earlier, superseded rating of the same item is
+        // skipped on catch-up all the same, because the later one is remembered first.
+        return legacy.Values.Where(r => r.Sequence > S.BaseSequence).Select(r => r.Sequence).ToHashSet();
     }
 
     public async Task<Prediction> Predict(string item)
@@ -105,7 +131,7 @@ public sealed class UserGrain(
     public async Task<ScoredItem[]> Recommend(int count)
     {
         await EnsureCurrentVersionAsync();
-        return PredictionFormula.Recommend(catalog.Current.GlobalMean, IsKnown, S.Bias, S.Vector, S.Rated.Keys, count, itemIndex, _scale);
+        return PredictionFormula.Recommend(catalog.Current.GlobalMean, IsKnown, S.Bias, S.Vector, _rated.Keys, count, itemIndex, _scale);
     }
 
     public async Task<FactorRow> GetFactors()
@@ -114,10 +140,10 @@ public sealed class UserGrain(
         return new FactorRow(S.Bias, (float[])S.Vector.Clone(), S.StepsApplied, S.ModelVersion);
     }
 
-    public Task<string[]> GetRatedItems() => Task.FromResult(S.Rated.Keys.ToArray());
+    public Task<string[]> GetRatedItems() => Task.FromResult(_rated.Keys.ToArray());
 
     /// <summary>A user is "known" once it has rated something or appears in the installed model.</summary>
-    private bool IsKnown => S.InModel || S.Rated.Count > 0;
+    private bool IsKnown => S.InModel || _rated.Count > 0;
 
     private float Score(string item) =>
         PredictionFormula.Score(catalog.Current.GlobalMean, IsKnown, S.Bias, S.Vector, itemIndex, item, _scale);
@@ -125,7 +151,7 @@ public sealed class UserGrain(
     /// <summary>One SGD step for (this user, item): the item computes e and applies its half, we apply ours.</summary>
     private async Task ApplyAsync(string item, float value, long sequence)
     {
-        if (S.Rated.TryGetValue(item, out var seen) && seen.Sequence >= sequence) return; // applied or superseded
+        if (_rated.TryGetValue(item, out var seen) && seen.Sequence >= sequence) return; // applied or superseded
         for (var attempt = 0; attempt < 3; attempt++)
         {
             // The vector is passed without a copy: the request is [Immutable], the item reads it before it answers, and
@@ -149,21 +175,17 @@ public sealed class UserGrain(
                     S.Bias = SgdKernel.StepBias(S.Bias, result.Error, _step);
                     SgdKernel.ApplyErrorOneSide(S.Vector, result.OldItemVector, result.Error, _step.LearningRate, _step.FactorRegularization);
                     S.StepsApplied++;
-                    Remember(item, new RatedItem(value, sequence));
-                    _writeBehind.MarkDirty();
-                    progress.Applied();
+                    Took(item, value, sequence);
                     return;
                 case ItemStepOutcome.RejectedNonFinite:
                     logger.LogWarning("SGD step for user {User}, item {Item}, sequence {Sequence} refused: non-finite result.", Id, item, sequence);
-                    Remember(item, new RatedItem(value, sequence));
-                    _writeBehind.MarkDirty();
-                    progress.Applied();
+                    Took(item, value, sequence);
                     return;
                 case ItemStepOutcome.StaleModelVersion:
                     // A newer version is installed: adopt it (which replays this rating too if it is after the snapshot).
                     await catalog.EnsureVersionAsync(result.ModelVersion);
                     await CatchUpFromLogAsync(adopt: true);
-                    if (S.Rated.TryGetValue(item, out seen) && seen.Sequence >= sequence) return;
+                    if (_rated.TryGetValue(item, out seen) && seen.Sequence >= sequence) return;
                     break;
             }
         }
@@ -213,18 +235,20 @@ public sealed class UserGrain(
             }
             S.ModelVersion = model.Version;
             S.BaseSequence = model.SnapshotSequence;
-            S.Rated.Clear();
-            _ratedIds = new AppendOnlyIds(); // rows already published keep the old array
+            _appliedAfterBase.Clear();
             _writeBehind.MarkDirty();
         }
+        _rated.Clear();
+        _ratedIds = new AppendOnlyIds(); // rows already published keep the old array
 
         var pending = new List<LoggedRating>();
         await foreach (var logged in ratingLog.ReadUserAsync(Id, afterSequence: 0))
         {
-            if (logged.Sequence <= S.BaseSequence)
+            if (logged.Sequence <= S.BaseSequence || _appliedAfterBase.Contains(logged.Sequence))
             {
-                // Inside the installed solution: only remembered, for seen-item exclusion.
-                if (!S.Rated.TryGetValue(logged.Item, out var seen) || seen.Sequence < logged.Sequence)
+                // Inside the installed solution or already in the vector: only remembered (seen-item exclusion, and
+                // so that an older rating of the same item is skipped as superseded).
+                if (!_rated.TryGetValue(logged.Item, out var seen) || seen.Sequence < logged.Sequence)
                     Remember(logged.Item, new RatedItem(logged.Value, logged.Sequence));
             }
             else

@@ -7,9 +7,11 @@ namespace OnlineRec.Grains.Learning;
 /// Writes a grain's state at most once per interval, and only when it changed: an SGD step must not cost a storage
 /// write. What a crash loses in between is restored from the rating log. The timer exists only while the state is
 /// dirty (armed by <see cref="MarkDirty"/>, dropped by the first tick that finds nothing to write), so thousands of
-/// idle grains cost no timer ticks.
+/// idle grains cost no timer ticks. <paramref name="beforeWrite"/> lets the grain bring derived fields of the state up to
+/// date once per write rather than on every change.
 /// </summary>
-internal sealed class WriteBehind<TState>(Grain grain, IPersistentState<TState> state, TimeSpan interval, ILogger logger)
+internal sealed class WriteBehind<TState>(Grain grain, IPersistentState<TState> state, TimeSpan interval, ILogger logger,
+    Action? beforeWrite = null)
 {
     private IGrainTimer? _timer;
 
@@ -28,6 +30,7 @@ internal sealed class WriteBehind<TState>(Grain grain, IPersistentState<TState> 
         IsDirty = false;
         try
         {
+            beforeWrite?.Invoke();
             await state.WriteStateAsync();
         }
         catch (InconsistentStateException ex)
