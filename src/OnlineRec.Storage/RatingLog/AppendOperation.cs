@@ -27,18 +27,17 @@ internal sealed class AppendOperation(IReadOnlyList<RatingEvent> ratings, string
         if (idempotencyKey is not null && TryFindPrevious(session, out var previous)) return previous;
 
         var first = (long)session.Command(LastSequence).ExecuteScalar()! + 1;
-        var insert = session.Command(InsertRating);
-        var p = insert.Parameters;
+        var insert = session.Raw(InsertRating);
         double sum = 0;
         for (var i = 0; i < ratings.Count; i++)
         {
             var rating = ratings[i];
-            p[0].Value = first + i;
-            p[1].Value = rating.User;
-            p[2].Value = rating.Item;
-            p[3].Value = (double)rating.Value;
-            p[4].Value = rating.Timestamp;
-            insert.ExecuteNonQuery();
+            insert.Bind(1, first + i);
+            insert.Bind(2, rating.User);
+            insert.Bind(3, rating.Item);
+            insert.Bind(4, (double)rating.Value);
+            insert.Bind(5, rating.Timestamp);
+            insert.Execute();
             sum += rating.Value;
         }
         var last = first + ratings.Count - 1;

@@ -12,6 +12,7 @@ public sealed record SqliteStatement(string Sql, params string[] ParameterNames)
 public sealed class SqliteWriteSession : IDisposable
 {
     private readonly Dictionary<SqliteStatement, SqliteCommand> _commands = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SqliteStatement, RawInsert> _raw = new(ReferenceEqualityComparer.Instance);
 
     internal SqliteWriteSession(SqliteConnection connection) => Connection = connection;
 
@@ -29,6 +30,18 @@ public sealed class SqliteWriteSession : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// <paramref name="statement"/> prepared for positional binding through SQLite's C API (<see cref="RawInsert"/>):
+    /// for statements run once per rating. Runs inside the same transaction as <see cref="Command"/>'s.
+    /// </summary>
+    public RawInsert Raw(SqliteStatement statement)
+    {
+        if (_raw.TryGetValue(statement, out var insert)) return insert;
+        insert = new RawInsert(Connection.Handle!, statement.Sql);
+        _raw.Add(statement, insert);
+        return insert;
+    }
+
     internal void Execute(string sql)
     {
         using var command = Connection.CreateCommand();
@@ -40,6 +53,8 @@ public sealed class SqliteWriteSession : IDisposable
     {
         foreach (var command in _commands.Values) command.Dispose();
         _commands.Clear();
+        foreach (var insert in _raw.Values) insert.Dispose();
+        _raw.Clear();
         Connection.Dispose();
     }
 }
