@@ -31,9 +31,10 @@ public static class AppliedSequences
     }
 
     /// <exception cref="FormatException">The bytes end inside a number or hold one longer than 64 bits.</exception>
-    public static HashSet<long> Decode(ReadOnlySpan<byte> encoded)
+    /// <returns>The sequences in ascending order.</returns>
+    public static List<long> Decode(ReadOnlySpan<byte> encoded)
     {
-        var result = new HashSet<long>();
+        var result = new List<long>(encoded.Length);
         long previous = 0;
         var i = 0;
         while (i < encoded.Length)

@@ -17,6 +17,9 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
     private readonly Thread _writer;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<WriteOperation> _group = new();
+    // Wakes the writer. No spinning before it sleeps: a sync wait on the channel (Task.Wait) spun between groups and
+    // cost 3.5 % of a busy silo's CPU, taken from the grains on a 2-core machine.
+    private readonly ManualResetEventSlim _work = new(false, spinCount: 0);
 
     public SqliteWriteQueue(SqliteDatabase database, int maxWeightPerTransaction, int queueCapacity = 8192, string? name = null)
     {
@@ -40,6 +43,7 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
         try
         {
             await _pending.Writer.WriteAsync(operation, operation.CancellationToken).ConfigureAwait(false);
+            _work.Set();
         }
         catch (ChannelClosedException)
         {
@@ -53,7 +57,7 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
         var reader = _pending.Reader;
         try
         {
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            while (WaitForWork(reader))
             {
                 _group.Clear();
                 long weight = 0;
@@ -70,6 +74,21 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
         catch (Exception error)
         {
             _stopped.TrySetException(error);
+        }
+    }
+
+    /// <summary>Blocks until an operation is queued (true) or the queue is completed and empty (false).</summary>
+    private bool WaitForWork(ChannelReader<WriteOperation> reader)
+    {
+        while (true)
+        {
+            if (reader.TryPeek(out _)) return true;
+            if (reader.Completion.IsCompleted) return false;
+            _work.Reset();
+            // Re-check after the reset: an operation queued before it set the event we just cleared.
+            if (reader.TryPeek(out _)) return true;
+            if (reader.Completion.IsCompleted) return false;
+            _work.Wait();
         }
     }
 
@@ -126,7 +145,12 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _pending.Writer.TryComplete();
+        _work.Set();
         try { await _stopped.Task.ConfigureAwait(false); }
-        finally { _session.Dispose(); }
+        finally
+        {
+            _session.Dispose();
+            _work.Dispose();
+        }
     }
 }
