@@ -6,9 +6,6 @@ namespace OnlineRec.Abstractions;
 [GenerateSerializer, Immutable, Alias("onlinerec.rating")]
 public sealed record RatingMessage(long Sequence, string User, string Item, float Value, long Timestamp);
 
-/// <summary>Stream payload: many ratings per message (single-event messages cap Orleans streams near 15k/s).</summary>
-[GenerateSerializer, Immutable, Alias("onlinerec.rating-batch")]
-public sealed record RatingBatch(RatingMessage[] Ratings);
 
 /// <summary>
 /// What a user grain sends an item grain for one SGD step: the user's OLD bias and vector, so both halves of the

@@ -104,7 +104,7 @@ public sealed class RatingIngestor(
         foreach (var (partition, messages) in byPartition)
         {
             var stream = _streams.GetStream<RatingBatch>(StreamId.Create(StreamNames.RatingsNamespace, partition));
-            sends.Add(stream.OnNextAsync(new RatingBatch(messages.ToArray())));
+            sends.Add(stream.OnNextAsync(RatingBatch.Of(messages.ToArray())));
         }
         try
         {

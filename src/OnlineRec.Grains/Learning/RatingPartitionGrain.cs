@@ -21,15 +21,27 @@ public sealed class RatingPartitionGrain(ILogger<RatingPartitionGrain> logger)
 
     public async Task OnNextAsync(RatingBatch batch, StreamSequenceToken? token = null)
     {
-        var byUser = new Dictionary<string, List<RatingMessage>>(StringComparer.Ordinal);
-        foreach (var rating in batch.Ratings)
+        if (!batch.IsWellFormed())
         {
-            if (!byUser.TryGetValue(rating.User, out var list)) byUser[rating.User] = list = [];
-            list.Add(rating);
+            logger.LogError("Partition {Partition} received a malformed rating batch; its ratings stay in the log.", this.GetPrimaryKeyString());
+            return;
+        }
+        // Grouped by the user's id as a span: one string per distinct user, shared by that user's messages.
+        var byUser = new Dictionary<string, List<RatingMessage>>(StringComparer.Ordinal);
+        var lookup = byUser.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var userSpan = batch.UserAt(i);
+            if (!lookup.TryGetValue(userSpan, out var user, out var list))
+            {
+                user = userSpan.ToString();
+                byUser[user] = list = [];
+            }
+            list.Add(batch.MessageAt(i, user));
         }
         var deliveries = new Task[byUser.Count];
-        var i = 0;
-        foreach (var (user, ratings) in byUser) deliveries[i++] = DeliverAsync(user, ratings.ToArray());
+        var d = 0;
+        foreach (var (user, ratings) in byUser) deliveries[d++] = DeliverAsync(user, ratings.ToArray());
         await Task.WhenAll(deliveries);
     }
 

@@ -1,0 +1,69 @@
+using System.Buffers.Binary;
+using Orleans.Concurrency;
+
+namespace OnlineRec.Abstractions;
+
+/// <summary>
+/// Stream payload: many ratings per message (single-event messages cap Orleans streams near 15k/s), packed. The user
+/// and item ids travel as two <see cref="IdList"/> strings and the numbers as one little-endian block of
+/// <see cref="NumbersSize"/> bytes per rating (sequence int64, value float32, timestamp int64). As an array of
+/// records, each of a 5,000-rating batch's 15,000 objects was reference-tracked when the memory stream queued the
+/// batch and again when it delivered it: the tracking tables alone were 7 % of a busy silo's allocations.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("onlinerec.rating-batch-packed")]
+public sealed class RatingBatch
+{
+    public const int NumbersSize = 20;
+
+    [Id(0)] private readonly IdList _users;
+    [Id(1)] private readonly IdList _items;
+    [Id(2)] private readonly byte[] _numbers;
+
+    private RatingBatch(IdList users, IdList items, byte[] numbers)
+    {
+        _users = users;
+        _items = items;
+        _numbers = numbers;
+    }
+
+    public int Count => _numbers.Length / NumbersSize;
+
+    /// <summary>The user of rating <paramref name="index"/> as a view (no allocation): for grouping by user.</summary>
+    public ReadOnlySpan<char> UserAt(int index) => _users[index];
+
+    /// <summary>Rating <paramref name="index"/>, with <paramref name="user"/> as its user id (the caller's string for it).</summary>
+    public RatingMessage MessageAt(int index, string user)
+    {
+        var numbers = _numbers.AsSpan(index * NumbersSize, NumbersSize);
+        return new RatingMessage(
+            BinaryPrimitives.ReadInt64LittleEndian(numbers),
+            user,
+            _items.IdAt(index),
+            BinaryPrimitives.ReadSingleLittleEndian(numbers[8..]),
+            BinaryPrimitives.ReadInt64LittleEndian(numbers[12..]));
+    }
+
+    public RatingMessage this[int index] => MessageAt(index, _users.IdAt(index));
+
+    /// <summary>True when both id lists parse and hold one id per rating: a received batch is checked before use.</summary>
+    public bool IsWellFormed() =>
+        _users is not null && _items is not null && _numbers is not null && _numbers.Length % NumbersSize == 0
+        && _users.IsWellFormed() && _items.IsWellFormed() && _users.Count == Count && _items.Count == Count;
+
+    public static RatingBatch Of(RatingMessage[] ratings)
+    {
+        var numbers = new byte[checked(ratings.Length * NumbersSize)];
+        for (var i = 0; i < ratings.Length; i++)
+        {
+            var r = ratings[i];
+            var slot = numbers.AsSpan(i * NumbersSize, NumbersSize);
+            BinaryPrimitives.WriteInt64LittleEndian(slot, r.Sequence);
+            BinaryPrimitives.WriteSingleLittleEndian(slot[8..], r.Value);
+            BinaryPrimitives.WriteInt64LittleEndian(slot[12..], r.Timestamp);
+        }
+        return new RatingBatch(IdList.Of(ratings, static r => r.User), IdList.Of(ratings, static r => r.Item), numbers);
+    }
+
+    /// <summary>A batch as a peer might send it, unchecked (tests of <see cref="IsWellFormed"/>).</summary>
+    internal static RatingBatch FromParts(IdList users, IdList items, byte[] numbers) => new(users, items, numbers);
+}
