@@ -21,10 +21,11 @@ public sealed class UserState
 
     /// <summary>
     /// Written by builds before the applied-sequence form (<see cref="AppliedAfterBase"/>): every rated item with its
-    /// latest sequence. Read once on activation to migrate, then null; the grain rebuilds what the user rated from the
-    /// log, which it reads on every activation anyway.
+    /// latest sequence. Read once on activation to migrate when it holds entries; written empty, never null, so that a
+    /// rolled-back build reads a state it can activate (it would re-step the ratings after the snapshot once, which
+    /// the next retrain corrects, rather than fail on a null).
     /// </summary>
-    [Id(4)] public Dictionary<string, RatedItem>? LegacyRated { get; set; }
+    [Id(4)] public Dictionary<string, RatedItem> LegacyRated { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Online SGD steps applied since the grain was created.</summary>
     [Id(5)] public long StepsApplied { get; set; }

@@ -108,8 +108,12 @@ public sealed class UserGrain(
     /// <summary>The persisted applied sequences; state written by older builds held its rated items instead.</summary>
     private List<long> RestoreAppliedSequences()
     {
-        if (S.LegacyRated is not { } legacy) return AppliedSequences.Decode(S.AppliedAfterBase);
-        S.LegacyRated = null;
+        if (S.LegacyRated is not { Count: > 0 } legacy)
+        {
+            S.LegacyRated ??= new(StringComparer.Ordinal); // null only if a peer wrote it so: keep writing it empty
+            return AppliedSequences.Decode(S.AppliedAfterBase);
+        }
+        S.LegacyRated = new(StringComparer.Ordinal);
         _writeBehind.MarkDirty();
         // The legacy form kept only each item's latest sequence; an earlier, superseded rating of the same item is
         // skipped on catch-up all the same, because the later one is remembered first.
