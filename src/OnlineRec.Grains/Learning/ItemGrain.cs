@@ -25,7 +25,10 @@ public sealed class ItemGrain(
     private readonly SgdStepParameters _step = options.Value.StepParameters();
     private WriteBehind<ItemState> _writeBehind = null!;
 
-    private string Id => this.GetPrimaryKeyString();
+    // GetPrimaryKeyString decodes the grain id's UTF-8 into a new string on every call, and the learning path asks
+    // several times per rating (replica and broadcaster keys, the batch's user check): decode once per activation.
+    private string? _id;
+    private string Id => _id ??= this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {

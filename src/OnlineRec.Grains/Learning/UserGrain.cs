@@ -42,7 +42,10 @@ public sealed class UserGrain(
     // and adding to a hash set per step cost 1 % of the silo's CPU under ingestion.
     private List<long> _appliedAfterBase = [];
 
-    private string Id => this.GetPrimaryKeyString();
+    // GetPrimaryKeyString decodes the grain id's UTF-8 into a new string on every call, and the learning path asks
+    // several times per rating (replica and broadcaster keys, the batch's user check): decode once per activation.
+    private string? _id;
+    private string Id => _id ??= this.GetPrimaryKeyString();
     private UserState S => state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
