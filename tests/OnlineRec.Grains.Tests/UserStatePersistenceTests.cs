@@ -38,6 +38,25 @@ public sealed class UserStatePersistenceTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_rating_superseded_by_a_later_one_of_the_same_item_is_not_stepped_again_after_reactivation()
+    {
+        var user = "twice-" + Guid.NewGuid().ToString("N");
+        var grain = fixture.Cluster.GrainFactory.GetGrain<IUserGrain>(user);
+        var logged = await ClusterFixture.SharedLog.AppendAsync([new RatingEvent(user, "twice-a", 2, 1), new RatingEvent(user, "twice-a", 5, 2)]);
+        await grain.ApplyRatings(Messages(user, logged.FirstSequence, ("twice-a", 2), ("twice-a", 5)));
+        var applied = await grain.GetFactors();
+        Assert.Equal(2, applied.RatingCount); // a re-rating is a step of its own
+
+        await DeactivateAsync(grain);
+        var reactivated = await grain.GetFactors();
+
+        Assert.Equal(2, reactivated.RatingCount);
+        Assert.Equal(applied.Vector, reactivated.Vector);
+        // Only the latest rating of the item is saved: the older one is skipped as superseded on catch-up.
+        Assert.Equal([logged.LastSequence], AppliedSequences.Decode((await ReadStateAsync(grain)).AppliedAfterBase));
+    }
+
+    [Fact]
     public async Task State_saved_by_an_older_build_with_its_rated_items_is_migrated_without_stepping_twice()
     {
         var probe = await fixture.Cluster.GrainFactory.GetGrain<IUserGrain>("probe-" + Guid.NewGuid().ToString("N")).GetFactors();

@@ -7,10 +7,10 @@ namespace OnlineRec.Grains.Learning;
 /// </summary>
 public static class AppliedSequences
 {
-    public static byte[] Encode(IReadOnlyCollection<long> sequences)
+    public static byte[] Encode(IEnumerable<long> sequences)
     {
-        if (sequences.Count == 0) return [];
         var sorted = sequences.ToArray();
+        if (sorted.Length == 0) return [];
         Array.Sort(sorted);
         var buffer = new byte[sorted.Length * 10]; // a varint of a 64-bit value is at most 10 bytes
         var length = 0;

@@ -38,9 +38,6 @@ public sealed class UserGrain(
     // Every item the user rated, with its latest sequence: seen-item exclusion and skipping by sequence.
     private readonly Dictionary<string, RatedItem> _rated = new(StringComparer.Ordinal);
     private AppendOnlyIds _ratedIds = new(); // _rated's keys, in an array the published rows share (see PublishRow)
-    // Sequences > S.BaseSequence the vector includes (persisted encoded). A list: it is only searched on catch-up,
-    // and adding to a hash set per step cost 1 % of the silo's CPU under ingestion.
-    private List<long> _appliedAfterBase = [];
 
     // GetPrimaryKeyString decodes the grain id's UTF-8 into a new string on every call, and the learning path asks
     // several times per rating (replica and broadcaster keys, the batch's user check): decode once per activation.
@@ -51,9 +48,9 @@ public sealed class UserGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _writeBehind = new WriteBehind<UserState>(this, state, learningOptions.Value.WriteBehindInterval, logger,
-            beforeWrite: () => S.AppliedAfterBase = AppliedSequences.Encode(_appliedAfterBase));
-        _appliedAfterBase = RestoreAppliedSequences();
-        await CatchUpFromLogAsync(adopt: !state.RecordExists || S.Vector.Length != _options.Factors || S.ModelVersion < catalog.Current.Version);
+            beforeWrite: () => S.AppliedAfterBase = AppliedSequences.Encode(AppliedAfterBase()));
+        await CatchUpFromLogAsync(adopt: !state.RecordExists || S.Vector.Length != _options.Factors || S.ModelVersion < catalog.Current.Version,
+            applied: SavedAppliedSequences());
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -103,24 +100,33 @@ public sealed class UserGrain(
     private void Took(string item, float value, long sequence)
     {
         Remember(item, new RatedItem(value, sequence));
-        _appliedAfterBase.Add(sequence);
         _writeBehind.MarkDirty();
         progress.Applied();
     }
 
-    /// <summary>The persisted applied sequences; state written by older builds held its rated items instead.</summary>
-    private List<long> RestoreAppliedSequences()
+    /// <summary>
+    /// The ratings after the snapshot that the vector includes, derived from what the user rated: every remembered
+    /// rating after the snapshot was applied (catch-up remembers only those, a step only once taken). An older rating
+    /// of an item that a later one superseded is not listed, and need not be: catch-up remembers the later one first
+    /// and then skips the older as superseded.
+    /// </summary>
+    private IEnumerable<long> AppliedAfterBase()
+    {
+        foreach (var rated in _rated.Values)
+            if (rated.Sequence > S.BaseSequence) yield return rated.Sequence;
+    }
+
+    /// <summary>What the saved state says the vector includes; state written by older builds held its rated items.</summary>
+    private HashSet<long> SavedAppliedSequences()
     {
         if (S.LegacyRated is not { Count: > 0 } legacy)
         {
             S.LegacyRated ??= new(StringComparer.Ordinal); // null only if a peer wrote it so: keep writing it empty
-            return AppliedSequences.Decode(S.AppliedAfterBase);
+            return [.. AppliedSequences.Decode(S.AppliedAfterBase)];
         }
         S.LegacyRated = new(StringComparer.Ordinal);
         _writeBehind.MarkDirty();
-        // The legacy form kept only each item's latest sequence; an earlier, superseded rating of the same item is
-        // skipped on catch-up all the same, because the later one is remembered first.
-        return legacy.Values.Where(r => r.Sequence > S.BaseSequence).Select(r => r.Sequence).ToList();
+        return legacy.Values.Where(r => r.Sequence > S.BaseSequence).Select(r => r.Sequence).ToHashSet(); // same rule
     }
 
     public async Task<Prediction> Predict(string item)
@@ -223,9 +229,9 @@ public sealed class UserGrain(
     /// <summary>
     /// Re-derives state from the log. adopt=true: take the installed version's row (or the seeded draw), then replay
     /// every logged rating after the version's snapshot sequence. adopt=false (activation with current persisted
-    /// state): apply only logged ratings the persisted state has not seen.
+    /// state): apply only the logged ratings after the snapshot that are not in <paramref name="applied"/>.
     /// </summary>
-    private async Task CatchUpFromLogAsync(bool adopt)
+    private async Task CatchUpFromLogAsync(bool adopt, IReadOnlySet<long>? applied = null)
     {
         var model = catalog.Current;
         if (adopt)
@@ -244,17 +250,16 @@ public sealed class UserGrain(
             }
             S.ModelVersion = model.Version;
             S.BaseSequence = model.SnapshotSequence;
-            _appliedAfterBase.Clear();
+            applied = null; // the saved state's steps belong to the version being replaced
             _writeBehind.MarkDirty();
         }
         _rated.Clear();
         _ratedIds = new AppendOnlyIds(); // rows already published keep the old array
 
-        var applied = _appliedAfterBase.ToHashSet();
         var pending = new List<LoggedRating>();
         await foreach (var logged in ratingLog.ReadUserAsync(Id, afterSequence: 0))
         {
-            if (logged.Sequence <= S.BaseSequence || applied.Contains(logged.Sequence))
+            if (logged.Sequence <= S.BaseSequence || applied?.Contains(logged.Sequence) == true)
             {
                 // Inside the installed solution or already in the vector: only remembered (seen-item exclusion, and
                 // so that an older rating of the same item is skipped as superseded).
