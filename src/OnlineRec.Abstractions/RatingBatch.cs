@@ -50,18 +50,26 @@ public sealed class RatingBatch
         _users is not null && _items is not null && _numbers is not null && _numbers.Length % NumbersSize == 0
         && _users.IsWellFormed() && _items.IsWellFormed() && _users.Count == Count && _items.Count == Count;
 
-    public static RatingBatch Of(RatingMessage[] ratings)
+    public static RatingBatch Of(RatingMessage[] ratings) =>
+        Of(ratings, static r => r.User, static r => r.Item, static r => (r.Sequence, r.Value, r.Timestamp));
+
+    /// <summary>
+    /// Packs whatever the caller holds (the ingestor: indices into its validated batch) without building a
+    /// <see cref="RatingMessage"/> per rating first.
+    /// </summary>
+    public static RatingBatch Of<T>(T[] source, Func<T, string> user, Func<T, string> item,
+        Func<T, (long Sequence, float Value, long Timestamp)> numbers)
     {
-        var numbers = new byte[checked(ratings.Length * NumbersSize)];
-        for (var i = 0; i < ratings.Length; i++)
+        var block = new byte[checked(source.Length * NumbersSize)];
+        for (var i = 0; i < source.Length; i++)
         {
-            var r = ratings[i];
-            var slot = numbers.AsSpan(i * NumbersSize, NumbersSize);
-            BinaryPrimitives.WriteInt64LittleEndian(slot, r.Sequence);
-            BinaryPrimitives.WriteSingleLittleEndian(slot[8..], r.Value);
-            BinaryPrimitives.WriteInt64LittleEndian(slot[12..], r.Timestamp);
+            var (sequence, value, timestamp) = numbers(source[i]);
+            var slot = block.AsSpan(i * NumbersSize, NumbersSize);
+            BinaryPrimitives.WriteInt64LittleEndian(slot, sequence);
+            BinaryPrimitives.WriteSingleLittleEndian(slot[8..], value);
+            BinaryPrimitives.WriteInt64LittleEndian(slot[12..], timestamp);
         }
-        return new RatingBatch(IdList.Of(ratings, static r => r.User), IdList.Of(ratings, static r => r.Item), numbers);
+        return new RatingBatch(IdList.Of(source, user), IdList.Of(source, item), block);
     }
 
     /// <summary>A batch as a peer might send it, unchecked (tests of <see cref="IsWellFormed"/>).</summary>

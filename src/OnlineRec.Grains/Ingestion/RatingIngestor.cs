@@ -91,20 +91,22 @@ public sealed class RatingIngestor(
 
     private async Task PublishAsync(RatingEvent[] events, long firstSequence)
     {
-        var byPartition = new Dictionary<string, List<RatingMessage>>(StringComparer.Ordinal);
+        // Each partition's share as indices into the batch, packed straight from the events.
+        var byPartition = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < events.Length; i++)
         {
-            var e = events[i];
-            var partition = StreamNames.PartitionOf(e.User, _partitions);
+            var partition = StreamNames.PartitionOf(events[i].User, _partitions);
             if (!byPartition.TryGetValue(partition, out var list)) byPartition[partition] = list = [];
-            list.Add(new RatingMessage(firstSequence + i, e.User, e.Item, e.Value, e.Timestamp));
+            list.Add(i);
         }
         _streams ??= clusterClient.GetStreamProvider(StreamNames.Provider);
         var sends = new List<Task>(byPartition.Count);
-        foreach (var (partition, messages) in byPartition)
+        foreach (var (partition, indices) in byPartition)
         {
             var stream = _streams.GetStream<RatingBatch>(StreamId.Create(StreamNames.RatingsNamespace, partition));
-            sends.Add(stream.OnNextAsync(RatingBatch.Of(messages.ToArray())));
+            var batch = RatingBatch.Of(indices.ToArray(), i => events[i].User, i => events[i].Item,
+                i => (firstSequence + i, events[i].Value, events[i].Timestamp));
+            sends.Add(stream.OnNextAsync(batch));
         }
         try
         {
