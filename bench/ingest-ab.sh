@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 BEFORE=${1:?usage: bench/ingest-ab.sh <before-commit> [rounds]}
 ROUNDS=${2:-2}
 OUT=${OUT:-/tmp/onlinerec-ingest-ab}
+RATINGS=500000 # per run; also the divisor of the CPU figure
 mkdir -p "$OUT"
 source bench/ab-common.sh
 build_before_and_after "$BEFORE"
@@ -21,11 +22,11 @@ for round in $(seq "$ROUNDS"); do
     line="$side, round $round (load average $(cut -d' ' -f1 /proc/loadavg)):"
     for seed in 1 99 7 13; do
       ticks0=$(awk '{print $14 + $15}' "/proc/$silo/stat")
-      rates=$(dotnet "$OUT/$side/client/onlinerec.dll" load --scenario ingest --via http -c 16 --seed "$seed" $P \
+      rates=$(dotnet "$OUT/$side/client/onlinerec.dll" load --scenario ingest --via http -c 16 --ratings "$RATINGS" --seed "$seed" $P \
         --json "$OUT/$side-$round-$seed.json" | sed 's/\x1b\[[0-9;]*m//g' | grep -E "ratings, acked" \
         | sed -E 's/.*acked ([0-9,]+)\/s.*learned ([0-9,]+)\/s.*/\1 \/ \2/')
       ticks1=$(awk '{print $14 + $15}' "/proc/$silo/stat")
-      us=$(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / 500000 ))
+      us=$(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / RATINGS ))
       line="$line  $rates, ${us} µs"
     done
     echo "$line"

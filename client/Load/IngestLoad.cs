@@ -62,7 +62,7 @@ public sealed class IngestLoad(IngestLoadOptions options)
         sink.Prepare(batches);
         var clock = Stopwatch.StartNew();
         var pipeline = new BatchPipeline(sink, new PipelineOptions { Parallelism = options.Concurrency });
-        var result = await pipeline.RunAsync(InOrder(batches), cancellationToken: cancellationToken);
+        var result = await pipeline.RunAsync(batches.ToAsyncEnumerable(), cancellationToken: cancellationToken);
         var ackedAt = clock.Elapsed;
         if (result.SendFailure is { } failure)
             throw new InvalidOperationException($"Batch {failure.Batch.Index} failed: {failure.Error.GetBaseException().Message}", failure.Error);
@@ -96,12 +96,5 @@ public sealed class IngestLoad(IngestLoadOptions options)
             DrainSeconds = learnedAt is { } d ? (d - ackedAt).TotalSeconds : null,
             Note = note,
         };
-    }
-
-#pragma warning disable CS1998 // batches already in memory: nothing to await
-    private static async IAsyncEnumerable<OutgoingBatch> InOrder(List<OutgoingBatch> batches)
-#pragma warning restore CS1998
-    {
-        foreach (var batch in batches) yield return batch;
     }
 }
