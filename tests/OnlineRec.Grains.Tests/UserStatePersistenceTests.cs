@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OnlineRec.Abstractions;
 using OnlineRec.Core.Model;
 using OnlineRec.Grains.Learning;
+using OnlineRec.Storage.RatingLog;
 using Orleans.Core.Internal;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -15,12 +16,7 @@ public sealed class UserStatePersistenceTests(ClusterFixture fixture)
     [Fact]
     public async Task A_reactivated_user_applies_only_the_logged_ratings_its_saved_state_does_not_include()
     {
-        var user = "react-" + Guid.NewGuid().ToString("N");
-        var grain = fixture.Cluster.GrainFactory.GetGrain<IUserGrain>(user);
-        var first = await ClusterFixture.SharedLog.AppendAsync([new RatingEvent(user, "react-a", 4, 1), new RatingEvent(user, "react-b", 2, 2)]);
-        await grain.ApplyRatings(Messages(user, first.FirstSequence, ("react-a", 4), ("react-b", 2)));
-        var applied = await grain.GetFactors();
-        Assert.Equal(2, applied.RatingCount);
+        var (user, grain, first, applied) = await LoggedAndAppliedAsync("react-", ("react-a", 4), ("react-b", 2));
 
         await DeactivateAsync(grain); // writes the state behind, as a silo does when it collects an idle grain
         // Logged while the grain was away and never delivered: only the log knows it.
@@ -40,12 +36,7 @@ public sealed class UserStatePersistenceTests(ClusterFixture fixture)
     [Fact]
     public async Task A_rating_superseded_by_a_later_one_of_the_same_item_is_not_stepped_again_after_reactivation()
     {
-        var user = "twice-" + Guid.NewGuid().ToString("N");
-        var grain = fixture.Cluster.GrainFactory.GetGrain<IUserGrain>(user);
-        var logged = await ClusterFixture.SharedLog.AppendAsync([new RatingEvent(user, "twice-a", 2, 1), new RatingEvent(user, "twice-a", 5, 2)]);
-        await grain.ApplyRatings(Messages(user, logged.FirstSequence, ("twice-a", 2), ("twice-a", 5)));
-        var applied = await grain.GetFactors();
-        Assert.Equal(2, applied.RatingCount); // a re-rating is a step of its own
+        var (_, grain, logged, applied) = await LoggedAndAppliedAsync("twice-", ("twice-a", 2), ("twice-a", 5)); // a re-rating is a step of its own
 
         await DeactivateAsync(grain);
         var reactivated = await grain.GetFactors();
@@ -88,8 +79,18 @@ public sealed class UserStatePersistenceTests(ClusterFixture fixture)
         Assert.Equal([logged.FirstSequence, logged.LastSequence], AppliedSequences.Decode(saved.AppliedAfterBase).Order());
     }
 
-    private static RatingMessage[] Messages(string user, long firstSequence, params (string Item, float Value)[] ratings) =>
-        ratings.Select((r, i) => new RatingMessage(firstSequence + i, user, r.Item, r.Value, i + 1)).ToArray();
+    /// <summary>A new user whose ratings are logged and delivered to its grain (as the stream would), one step each.</summary>
+    private async Task<(string User, IUserGrain Grain, AppendResult Logged, FactorRow Applied)> LoggedAndAppliedAsync(
+        string prefix, params (string Item, float Value)[] ratings)
+    {
+        var user = prefix + Guid.NewGuid().ToString("N");
+        var grain = fixture.Cluster.GrainFactory.GetGrain<IUserGrain>(user);
+        var logged = await ClusterFixture.SharedLog.AppendAsync(ratings.Select((r, i) => new RatingEvent(user, r.Item, r.Value, i + 1)).ToArray());
+        await grain.ApplyRatings(ratings.Select((r, i) => new RatingMessage(logged.FirstSequence + i, user, r.Item, r.Value, i + 1)).ToArray());
+        var applied = await grain.GetFactors();
+        Assert.Equal(ratings.Length, applied.RatingCount);
+        return (user, grain, logged, applied);
+    }
 
     private async Task DeactivateAsync(IUserGrain grain)
     {
