@@ -1,5 +1,5 @@
-using OnlineRec.Core.Data;
 using OnlineRec.Core.Model;
+using OnlineRec.Lab.Data;
 
 namespace OnlineRec.Benchmarks;
 

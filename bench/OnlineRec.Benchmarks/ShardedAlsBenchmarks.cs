@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using OnlineRec.Core.Data;
 using OnlineRec.Core.Model;
 using OnlineRec.Core.Training;
 using OnlineRec.Core.Training.Sharded;
+using OnlineRec.Lab.Data;
 
 namespace OnlineRec.Benchmarks;
 

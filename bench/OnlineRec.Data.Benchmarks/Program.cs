@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using OnlineRec.Core.Data;
 using OnlineRec.Core.Model;
 using OnlineRec.Core.Serving;
+using OnlineRec.Lab.Data;
 
 // Usage: dotnet run -c Release --project bench/OnlineRec.Data.Benchmarks -- [read|generate|topk|all]
 //        [--file path/to/u.data] [--ratings N] [--items N] [--factors K] [--threads T]

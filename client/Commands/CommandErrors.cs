@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using OnlineRec.Client.Cluster;
 using OnlineRec.Client.Http;
-using OnlineRec.Core.Data;
+using OnlineRec.Lab.Data;
 
 namespace OnlineRec.Client.Commands;
 

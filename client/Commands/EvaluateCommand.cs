@@ -1,8 +1,8 @@
 using System.CommandLine;
-using OnlineRec.Client.Evaluation;
-using OnlineRec.Core.Data;
 using OnlineRec.Core.Model;
 using OnlineRec.Core.Training;
+using OnlineRec.Lab.Data;
+using OnlineRec.Lab.Evaluation;
 using Spectre.Console;
 
 namespace OnlineRec.Client.Commands;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using OnlineRec.Client.Http;
 using OnlineRec.Client.Ingestion;
 using OnlineRec.Client.Output;
-using OnlineRec.Core.Data;
 using OnlineRec.Core.Model;
+using OnlineRec.Lab.Data;
 using Spectre.Console;
 
 namespace OnlineRec.Client.Commands;

@@ -1,7 +1,7 @@
-using OnlineRec.Api.Contracts;
 using System.CommandLine;
+using OnlineRec.Api.Contracts;
 using OnlineRec.Client.Http;
-using OnlineRec.Core.Data;
+using OnlineRec.Lab.Data;
 using Spectre.Console;
 
 namespace OnlineRec.Client.Commands;

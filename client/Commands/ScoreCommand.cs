@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Runtime.CompilerServices;
 using OnlineRec.Client.Http;
-using OnlineRec.Core.Data;
 using OnlineRec.Core.Model;
+using OnlineRec.Lab.Data;
 using Spectre.Console;
 
 namespace OnlineRec.Client.Commands;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using OnlineRec.Client.Http;
 using OnlineRec.Client.Ingestion;
-using OnlineRec.Core.Data;
 using OnlineRec.Core.Evaluation;
 using OnlineRec.Core.Model;
+using OnlineRec.Lab.Data;
 using Spectre.Console;
 
 namespace OnlineRec.Client.Demo;

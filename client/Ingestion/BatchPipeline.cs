@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using OnlineRec.Client.Http;
-using OnlineRec.Core.Data;
+using OnlineRec.Lab.Data;
 
 namespace OnlineRec.Client.Ingestion;
 

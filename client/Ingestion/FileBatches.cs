@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using OnlineRec.Core.Data;
+using OnlineRec.Lab.Data;
 
 namespace OnlineRec.Client.Ingestion;
 

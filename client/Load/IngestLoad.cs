@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OnlineRec.Client.Ingestion;
-using OnlineRec.Core.Data;
 using OnlineRec.Core.Model;
+using OnlineRec.Lab.Data;
 
 namespace OnlineRec.Client.Load;
 

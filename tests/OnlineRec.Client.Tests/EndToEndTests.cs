@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using OnlineRec.Core.Data;
 using OnlineRec.Core.Model;
+using OnlineRec.Lab.Data;
 
 namespace OnlineRec.Client.Tests;
 

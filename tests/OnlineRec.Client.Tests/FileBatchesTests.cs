@@ -1,5 +1,5 @@
 using OnlineRec.Client.Ingestion;
-using OnlineRec.Core.Data;
+using OnlineRec.Lab.Data;
 
 namespace OnlineRec.Client.Tests;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using OnlineRec.Abstractions;
-using OnlineRec.Core.Data;
 using OnlineRec.Core.Model;
 using OnlineRec.Core.Training;
+using OnlineRec.Lab.Data;
 using OnlineRec.Sdk;
 using Xunit.Abstractions;
 
