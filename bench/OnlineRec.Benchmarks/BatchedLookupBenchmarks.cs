@@ -9,8 +9,9 @@ namespace OnlineRec.Benchmarks;
 /// The silo's part of a batched prediction without Orleans: 500 (user, item) pairs packed as one string each, every
 /// user and item looked up by span, then μ + b_u + b_i + p_u·q_i at k = 64. Users are objects scattered over the
 /// heap (as grains publish them), items rows of one array (as the item replica holds them). Baseline: chained
-/// <see cref="ConcurrentDictionary{TKey,TValue}"/> lookups one pair at a time, what the serving path did before
-/// session 12. With 1,000,000 users the rows miss every cache, as in a large deployment.
+/// <see cref="ConcurrentDictionary{TKey,TValue}"/> lookups one pair at a time, the design the id tables replaced
+/// (docs/decisions/0013-id-tables-and-lookups-in-passes.md). With 1,000,000 users the rows miss every cache, as in a
+/// large deployment.
 /// </summary>
 public class BatchedLookupBenchmarks
 {

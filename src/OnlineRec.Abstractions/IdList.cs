@@ -5,10 +5,10 @@ namespace OnlineRec.Abstractions;
 
 /// <summary>
 /// Many ids as one string, each id preceded by its length, so a batched query's ids travel as a single string that
-/// the codec copies in one go. As a <c>string[]</c> every id was a separately reference-tracked string in the codec
-/// and a separate allocation on the silo (session 7); as one string plus an <c>int[]</c> of end offsets the codec
-/// still spent a call per offset on both ends, a few per cent of each process at 10⁶ ids/s (session 12). The
-/// receiver finds the ids by walking the lengths once (<see cref="IsWellFormed"/>) and reads them as spans.
+/// the codec copies in one go: the codec reference-tracks every string of a <c>string[]</c> (which the silo would then
+/// allocate again) and makes one call per element of an <c>int[]</c> of offsets, both measurable at 10⁶ ids/s
+/// (docs/decisions/0011-packed-ids-and-byte-block-answers.md). The receiver finds the ids by walking the lengths once
+/// (<see cref="IsWellFormed"/>) and reads them as spans.
 /// <para>
 /// A length below 0x7FFF is one char; a longer one is the marker 0x7FFF and two chars of 15 bits each, so no length
 /// char is ever a surrogate, which the codec's UTF-8 would not carry intact. Ids may hold any chars.

@@ -38,8 +38,8 @@ public readonly record struct BatchAnswer<T>(T Value, Exception? Error)
 
 /// <summary>
 /// A batch's answers, read by position. A sender can expose its wire answers through this directly instead of
-/// copying them into one <see cref="BatchAnswer{T}"/> per request first (with the packed ids, this halved the
-/// client's allocation per prediction: BENCHMARKS.md, session 8).
+/// copying them into one <see cref="BatchAnswer{T}"/> per request first (with ids packed straight from the requests,
+/// this halved the client's allocation per prediction: docs/decisions/0012-client-coalescer-lanes.md).
 /// </summary>
 public interface IBatchAnswers<T>
 {
@@ -258,7 +258,7 @@ public sealed class RequestCoalescer<TRequest, TResult>
         var completion = new BatchCompletion(ownsLane ? lane : null, batch, answers, failure, _operationTag);
         // A batch answered later resumes its callers right here: Orleans completes a grain call on a thread-pool work
         // item of its own, so this is not its connection's receive loop, and one more hop per batch (or per chunk of
-        // callers) cost more client CPU per request at 1,000 concurrent in the session-7 runs (BENCHMARKS.md).
+        // callers) would only add hand-offs (docs/decisions/0012-client-coalescer-lanes.md).
         // A batch answered at once (an in-process sender, a failure before sending) would otherwise resume other
         // callers inside this caller's Enqueue, and their next requests inside that: one hop keeps the stack flat.
         if (answeredAtOnce) ThreadPool.UnsafeQueueUserWorkItem(completion, preferLocal: false);
