@@ -51,7 +51,7 @@ public static class ModelInitializer
         return model;
     }
 
-    private static void EnsurePrefix(IdMap model, int modelRows, IdMap data, string kind)
+    internal static void EnsurePrefix(IdMap model, int modelRows, IdMap data, string kind)
     {
         if (modelRows > data.Count)
             throw new ArgumentException($"The warm-start model knows {modelRows} {kind}s, the dataset only {data.Count}.");
