@@ -6,33 +6,38 @@ namespace OnlineRec.Core.Training.Sharded;
 public sealed record ShardedTrainingResult(MfModel Model, long Ratings, double TrainRmse);
 
 /// <summary>
-/// Biased ALS with the row solves spread over shards. The coordinator (this class) never holds a rating: it builds
-/// the id maps from what the shards own (warm start's maps first, new ids in first-appearance order, exactly as the
-/// single-process <see cref="AlsTrainer"/> would), initialises the model as <see cref="ModelInitializer"/> does,
-/// then per half-step sends every shard the whole fixed side once and scatters the blocks that come back.
-/// With the same data, options and warm start the result equals <see cref="AlsTrainer"/>'s up to float rounding:
-/// each row's system is built from the same ratings in the same order.
+/// Biased ALS with the row solves spread over shards. The coordinator (this class) never holds a rating: it takes the
+/// retrain's <see cref="ShardLayout"/> (id maps built from what the shards own, warm start's maps first, new ids in
+/// first-appearance order, exactly as the single-process <see cref="AlsTrainer"/> would), initialises the model as
+/// <see cref="ModelInitializer"/> does, then per half-step sends every shard the whole fixed side once and scatters
+/// the blocks that come back. With the same data, options and warm start the result equals <see cref="AlsTrainer"/>'s
+/// up to float rounding: each row's system is built from the same ratings in the same order.
 /// </summary>
 public sealed class ShardedAlsTrainer(AlsOptions options)
 {
     public AlsOptions Options { get; } = options;
 
+    /// <summary>A whole retrain of the rating model alone: prepares and binds the shards, then trains.</summary>
     public async Task<ShardedTrainingResult> TrainAsync(IReadOnlyList<IAlsShardWorker> shards, MfModel? warmStart, CancellationToken cancellationToken = default)
     {
         Options.Validate();
-        if (shards.Count == 0) throw new ArgumentException("At least one shard is needed.", nameof(shards));
-        var summaries = await Task.WhenAll(shards.Select(s => s.PrepareAsync(cancellationToken)));
+        var layout = await ShardLayout.PrepareAsync(shards, warmStart?.Users, warmStart?.Items, cancellationToken);
+        return await TrainAsync(shards, layout, warmStart, cancellationToken);
+    }
 
-        var users = warmStart?.Users.Clone() ?? new IdMap();
-        var items = warmStart?.Items.Clone() ?? new IdMap();
-        AppendNewIds(users, summaries.SelectMany(s => s.Users));
-        AppendNewIds(items, summaries.SelectMany(s => s.Items));
-        var ratings = summaries.Sum(s => s.Ratings);
+    /// <summary>
+    /// Trains over shards already prepared and bound to <paramref name="layout"/> (whose maps must extend the warm
+    /// start's), so another model can sweep over the same shards in the same retrain.
+    /// </summary>
+    public async Task<ShardedTrainingResult> TrainAsync(IReadOnlyList<IAlsShardWorker> shards, ShardLayout layout, MfModel? warmStart,
+        CancellationToken cancellationToken = default)
+    {
+        Options.Validate();
+        ArgumentNullException.ThrowIfNull(layout);
+        var ratings = layout.Ratings;
         if (ratings == 0) throw new InvalidOperationException("The shards hold no ratings.");
-        var globalMean = (float)(summaries.Sum(s => s.ValueSum) / ratings);
-
-        await Task.WhenAll(shards.Select(s => s.BindAsync(users, items, cancellationToken)));
-        var model = ModelInitializer.Create(users, items, globalMean, Options.Factors, Options.InitStd, new Random(Options.Seed), warmStart);
+        var globalMean = (float)(layout.ValueSum / ratings);
+        var model = ModelInitializer.Create(layout.Users, layout.Items, globalMean, Options.Factors, Options.InitStd, new Random(Options.Seed), warmStart);
 
         var trainRmse = double.NaN;
         for (var iteration = 1; iteration <= Options.Iterations; iteration++)
@@ -45,11 +50,7 @@ public sealed class ShardedAlsTrainer(AlsOptions options)
     }
 
     /// <summary>Ids not in the map yet, in the order a single process would have met them (first appearance).</summary>
-    public static void AppendNewIds(IdMap map, IEnumerable<ShardId> owned)
-    {
-        foreach (var id in owned.Where(o => !map.TryGetIndex(o.Id, out _)).OrderBy(o => o.FirstSeen).ThenBy(o => o.Id, StringComparer.Ordinal))
-            map.GetOrAdd(id.Id);
-    }
+    public static void AppendNewIds(IdMap map, IEnumerable<ShardId> owned) => ShardLayout.AppendNewIds(map, owned);
 
     // One half-step: every shard solves its rows of `side` given the other side; returns the training RMSE after it.
     private async Task<double> HalfStepAsync(IReadOnlyList<IAlsShardWorker> shards, ShardSide side, MfModel model, CancellationToken cancellationToken)
@@ -70,24 +71,28 @@ public sealed class ShardedAlsTrainer(AlsOptions options)
         long count = 0;
         foreach (var solution in solutions)
         {
-            Scatter(solution, factors, bias, solved, k);
+            ShardBlocks.Scatter(solution, factors, bias, solved, k);
             squaredError += solution.SquaredError;
             count += solution.Ratings;
         }
         // A row no shard owns has no ratings: like the single-process solver, its minimiser is zero.
-        for (var row = 0; row < rowCount; row++)
-        {
-            if (solved[row]) continue;
-            factors.AsSpan(row * k, k).Clear();
-            bias[row] = 0f;
-        }
+        ShardBlocks.ZeroUnsolved(solved, factors, bias, k);
         return count == 0 ? double.NaN : Math.Sqrt(squaredError / count);
     }
+}
 
-    private static void Scatter(ShardSolution solution, float[] factors, float[] bias, bool[] solved, int k)
+/// <summary>How a coordinator writes the blocks shards return into the model it trains.</summary>
+internal static class ShardBlocks
+{
+    /// <summary>
+    /// Copies a shard's rows into <paramref name="factors"/> (and <paramref name="bias"/> unless null), marking them in
+    /// <paramref name="solved"/>. A failed row keeps its previous values, as the single-process solvers do; a row out of
+    /// range, owned twice, or non-finite fails the retrain.
+    /// </summary>
+    public static void Scatter(ShardSolution solution, float[] factors, float[]? bias, bool[] solved, int k)
     {
         var rows = solution.Rows;
-        if (solution.Factors.Length != rows.Length * k || solution.Bias.Length != rows.Length)
+        if (solution.Factors.Length != rows.Length * k || (bias is not null && solution.Bias.Length != rows.Length))
             throw new InvalidOperationException("A shard returned a block whose size does not match its rows.");
         var failed = new HashSet<int>(solution.FailedRows);
         for (var j = 0; j < rows.Length; j++)
@@ -96,12 +101,23 @@ public sealed class ShardedAlsTrainer(AlsOptions options)
             if ((uint)row >= (uint)solved.Length || solved[row])
                 throw new InvalidOperationException($"A shard returned row {row}, which is out of range or owned by another shard.");
             solved[row] = true;
-            if (failed.Contains(j)) continue; // not positive definite: keep the previous values, as the single-process solver does
+            if (failed.Contains(j)) continue;
             var values = solution.Factors.AsSpan(j * k, k);
-            if (!VectorMath.AllFinite(values) || !float.IsFinite(solution.Bias[j]))
+            if (!VectorMath.AllFinite(values) || (bias is not null && !float.IsFinite(solution.Bias[j])))
                 throw new InvalidOperationException($"A shard returned non-finite values for row {row}.");
             values.CopyTo(factors.AsSpan(row * k, k));
-            bias[row] = solution.Bias[j];
+            if (bias is not null) bias[row] = solution.Bias[j];
+        }
+    }
+
+    /// <summary>Zeroes the rows no shard returned (they have no data, so zero is their minimiser).</summary>
+    public static void ZeroUnsolved(bool[] solved, float[] factors, float[]? bias, int k)
+    {
+        for (var row = 0; row < solved.Length; row++)
+        {
+            if (solved[row]) continue;
+            factors.AsSpan(row * k, k).Clear();
+            if (bias is not null) bias[row] = 0f;
         }
     }
 }

@@ -5,8 +5,9 @@ namespace OnlineRec.Core.Training.Sharded;
 /// <summary>
 /// Bounds every call to a shard: a shard that never answers (its silo vanished, a partition) fails the retrain with
 /// a <see cref="TimeoutException"/> instead of hanging it, so the installed version stays and the next retrain runs.
+/// The ranking model's solves are bounded too when the inner shard serves them (<see cref="IImplicitShardWorker"/>).
 /// </summary>
-public sealed class TimeBoundShard(IAlsShardWorker inner, TimeSpan timeout, string name) : IAlsShardWorker
+public sealed class TimeBoundShard(IAlsShardWorker inner, TimeSpan timeout, string name) : IImplicitShardWorker
 {
     public Task<ShardSummary> PrepareAsync(CancellationToken cancellationToken) =>
         Bound(inner.PrepareAsync(cancellationToken), "prepare", cancellationToken);
@@ -16,6 +17,11 @@ public sealed class TimeBoundShard(IAlsShardWorker inner, TimeSpan timeout, stri
 
     public Task<ShardSolution> SolveAsync(ShardSide side, FixedSide fixedSide, CancellationToken cancellationToken) =>
         Bound(inner.SolveAsync(side, fixedSide, cancellationToken), side == ShardSide.Users ? "solve users" : "solve items", cancellationToken);
+
+    public Task<ShardSolution> SolveImplicitAsync(ShardSide side, ImplicitFixedSide fixedSide, CancellationToken cancellationToken) =>
+        inner is IImplicitShardWorker ranking
+            ? Bound(ranking.SolveImplicitAsync(side, fixedSide, cancellationToken), side == ShardSide.Users ? "solve ranking users" : "solve ranking items", cancellationToken)
+            : throw new NotSupportedException($"{name} does not solve the ranking model.");
 
     private async Task<T> Bound<T>(Task<T> call, string what, CancellationToken cancellationToken)
     {
