@@ -3,11 +3,53 @@ using OnlineRec.Core.Serving;
 
 namespace OnlineRec.Core.Evaluation;
 
-/// <summary>Mean top-K quality over the users that have at least one relevant held-out item.</summary>
-public readonly record struct RankingReport(int K, int Users, double Precision, double Recall, double Ndcg)
+/// <summary>
+/// Mean top-K quality over the users that have at least one relevant held-out item: precision, recall, NDCG, mean
+/// average precision and hit rate, plus catalogue coverage (the share of the catalogue that appears in any user's
+/// top K; NaN when the catalogue size is not known).
+/// </summary>
+public readonly record struct RankingReport(int K, int Users, double Precision, double Recall, double Ndcg,
+    double MeanAveragePrecision = 0, double HitRate = 0, double Coverage = double.NaN)
 {
     public override string ToString() =>
-        $"P@{K} {Precision:F4}  R@{K} {Recall:F4}  NDCG@{K} {Ndcg:F4}  (users = {Users})";
+        $"P@{K} {Precision:F4}  R@{K} {Recall:F4}  NDCG@{K} {Ndcg:F4}  MAP@{K} {MeanAveragePrecision:F4}  HR@{K} {HitRate:F4}  " +
+        $"coverage {Coverage:P1}  (users = {Users})";
+}
+
+/// <summary>
+/// Sums per-user top-K metrics as lists are scored, and remembers which items were recommended (for coverage).
+/// Users without relevant items are skipped; a user with no recommendations scores 0.
+/// </summary>
+public sealed class RankingAccumulator<TItem>(int k, int catalogueSize = 0) where TItem : notnull
+{
+    private readonly HashSet<TItem> _recommended = [];
+    private double _precision, _recall, _ndcg, _averagePrecision, _hits;
+    private int _users;
+
+    public int K { get; } = k > 0 ? k : throw new ArgumentOutOfRangeException(nameof(k), k, "Must be ≥ 1.");
+
+    public void Add(IReadOnlyList<TItem> recommended, IReadOnlySet<TItem> relevant)
+    {
+        for (var rank = 0; rank < Math.Min(K, recommended.Count); rank++) _recommended.Add(recommended[rank]);
+        if (relevant.Count == 0) return;
+        _precision += RankingMetrics.PrecisionAt(K, recommended, relevant);
+        _recall += RankingMetrics.RecallAt(K, recommended, relevant);
+        _ndcg += RankingMetrics.NdcgAt(K, recommended, relevant);
+        _averagePrecision += RankingMetrics.AveragePrecisionAt(K, recommended, relevant);
+        _hits += RankingMetrics.HitAt(K, recommended, relevant);
+        _users++;
+    }
+
+    public RankingReport Result
+    {
+        get
+        {
+            var coverage = catalogueSize > 0 ? (double)_recommended.Count / catalogueSize : double.NaN;
+            if (_users == 0) return new RankingReport(K, 0, 0, 0, 0, 0, 0, coverage);
+            return new RankingReport(K, _users, _precision / _users, _recall / _users, _ndcg / _users,
+                _averagePrecision / _users, _hits / _users, coverage);
+        }
+    }
 }
 
 /// <summary>
@@ -44,25 +86,43 @@ public static class RankingMetrics
     }
 
     /// <summary>
-    /// Averages the metrics over users. <paramref name="relevant"/> maps each user to its held-out relevant items;
-    /// users with none are skipped, and a user with no recommendations scores 0.
+    /// Average precision at k: the precision at each rank that holds a relevant item, summed over the first k ranks
+    /// and divided by min(k, |relevant|), so a list with every possible hit on top scores 1.
     /// </summary>
-    public static RankingReport Evaluate<TUser, TItem>(int k, IReadOnlyDictionary<TUser, IReadOnlySet<TItem>> relevant,
-        Func<TUser, IReadOnlyList<TItem>> recommend)
+    public static double AveragePrecisionAt<T>(int k, IReadOnlyList<T> recommended, IReadOnlySet<T> relevant)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        double precision = 0, recall = 0, ndcg = 0;
-        var users = 0;
-        foreach (var (user, items) in relevant)
+        RequireRelevant(relevant);
+        double sum = 0;
+        var hits = 0;
+        for (var rank = 0; rank < Math.Min(k, recommended.Count); rank++)
         {
-            if (items.Count == 0) continue;
-            var list = recommend(user);
-            precision += PrecisionAt(k, list, items);
-            recall += RecallAt(k, list, items);
-            ndcg += NdcgAt(k, list, items);
-            users++;
+            if (!relevant.Contains(recommended[rank])) continue;
+            hits++;
+            sum += (double)hits / (rank + 1);
         }
-        return users == 0 ? new RankingReport(k, 0, 0, 0, 0) : new RankingReport(k, users, precision / users, recall / users, ndcg / users);
+        return sum / Math.Min(k, relevant.Count);
+    }
+
+    /// <summary>1 when any of the first k recommendations is relevant, else 0 (averaged: the hit rate).</summary>
+    public static double HitAt<T>(int k, IReadOnlyList<T> recommended, IReadOnlySet<T> relevant)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        return Hits(k, recommended, relevant) > 0 ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Averages the metrics over users. <paramref name="relevant"/> maps each user to its held-out relevant items;
+    /// users with none are skipped, and a user with no recommendations scores 0. Coverage is over
+    /// <paramref name="catalogueSize"/> items when given.
+    /// </summary>
+    public static RankingReport Evaluate<TUser, TItem>(int k, IReadOnlyDictionary<TUser, IReadOnlySet<TItem>> relevant,
+        Func<TUser, IReadOnlyList<TItem>> recommend, int catalogueSize = 0) where TItem : notnull
+    {
+        var accumulator = new RankingAccumulator<TItem>(k, catalogueSize);
+        foreach (var (user, items) in relevant)
+            if (items.Count > 0) accumulator.Add(recommend(user), items);
+        return accumulator.Result;
     }
 
     /// <summary>
@@ -71,7 +131,7 @@ public static class RankingMetrics
     /// trained without them can rank them. <paramref name="recommend"/>(user, k) should exclude training items.
     /// </summary>
     public static RankingReport Evaluate(RatingDataset test, int k, float relevanceThreshold, Func<int, int, IReadOnlyList<int>> recommend) =>
-        Evaluate(k, RelevantItems(test, relevanceThreshold), user => recommend(user, k));
+        Evaluate(k, RelevantItems(test, relevanceThreshold), user => recommend(user, k), test.Items.Count);
 
     /// <summary>
     /// Ranking quality of <paramref name="model"/> (trained on <paramref name="train"/>, sharing its id maps) on

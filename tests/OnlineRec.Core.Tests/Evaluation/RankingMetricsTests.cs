@@ -80,4 +80,36 @@ public sealed class RankingMetricsTests
         Assert.Equal(0.5, report.Recall, 1e-12);
         Assert.Equal((1 / Math.Log2(3)) / (1 + 1 / Math.Log2(3)), report.Ndcg, 1e-12);
     }
+
+    [Fact]
+    public void Average_precision_rewards_hits_near_the_top()
+    {
+        var relevant = new HashSet<int> { 1, 3, 7 };
+
+        // Hits at ranks 1 and 3: (1/1 + 2/3) / min(4, 3).
+        Assert.Equal((1 + 2 / 3.0) / 3, RankingMetrics.AveragePrecisionAt(4, [1, 0, 3, 9], relevant), 1e-12);
+        // The same hits lower down score less; a perfect list scores 1.
+        Assert.Equal((1 / 2.0 + 2 / 4.0) / 3, RankingMetrics.AveragePrecisionAt(4, [0, 1, 9, 3], relevant), 1e-12);
+        Assert.Equal(1.0, RankingMetrics.AveragePrecisionAt(2, [7, 3, 0], relevant), 1e-12);
+        Assert.Equal(0.0, RankingMetrics.AveragePrecisionAt(2, [0, 9, 1], relevant), 1e-12);
+    }
+
+    [Fact]
+    public void Hit_rate_and_coverage_average_over_users_and_the_catalogue()
+    {
+        var relevant = new Dictionary<int, IReadOnlySet<int>>
+        {
+            [0] = new HashSet<int> { 4 },
+            [1] = new HashSet<int> { 9 },
+            [2] = new HashSet<int>(), // nothing relevant: skipped, and never asked for a list
+        };
+        IReadOnlyList<int> Recommend(int user) => user == 0 ? [4, 5] : [5, 6, 9];
+
+        var report = RankingMetrics.Evaluate(2, relevant, Recommend, catalogueSize: 10);
+
+        Assert.Equal(2, report.Users);
+        Assert.Equal(0.5, report.HitRate, 1e-12);    // user 1's hit is at rank 3, beyond k
+        Assert.Equal(0.5, report.MeanAveragePrecision, 1e-12);
+        Assert.Equal(3 / 10.0, report.Coverage, 1e-12); // items 4, 5, 6 appear in some top 2
+    }
 }
