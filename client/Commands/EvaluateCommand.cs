@@ -34,11 +34,15 @@ public static class EvaluateCommand
         var samples = new Option<int?>("--samples") { Description = "BPMF samples kept after burn-in." };
         var burnIn = new Option<int?>("--burn-in") { Description = "BPMF sweeps discarded before sampling." };
         var scale = new Option<string?>("--scale") { Description = "Rating scale MIN-MAX[:STEP] for validation and clamping, e.g. 1-5 or 0.5-5:0.5." };
+        var task = new Option<string>("--task") { Description = "rating: RMSE/MAE of --algo; ranking: top-N lists of popularity, the rating and the ranking model.", DefaultValueFactory = _ => "rating" };
+        task.AcceptOnlyFromAmong("rating", "ranking");
+        var ranking = new RankingEvaluation();
 
         var command = new Command("evaluate", "Train and score an algorithm on MovieLens folds or synthetic data.")
         {
-            data, folds, algo, json, factors, iterations, epochs, lambda, biasLambda, learningRate, seed, samples, burnIn, scale,
+            data, folds, algo, json, factors, iterations, epochs, lambda, biasLambda, learningRate, seed, samples, burnIn, scale, task,
         };
+        foreach (var option in ranking.Options) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var settings = new AlgorithmSettings
@@ -55,38 +59,46 @@ public static class EvaluateCommand
             };
             var console = output ?? AnsiConsole.Console;
             var errorConsole = errors ?? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            return Run(console, errorConsole, parse.GetValue(data), parse.GetValue(folds)!, parse.GetValue(algo)!, parse.GetValue(json),
-                parse.GetValue(scale), settings);
+            if (parse.GetValue(task) == "ranking")
+                return Guarded(errorConsole, () => RankingEvaluation.Run(console, ranking.Settings(parse, settings), ranking.Protocol(parse),
+                    parse.GetValue(data), FoldNames(parse.GetValue(folds)!), ParseScale(parse.GetValue(scale)), parse.GetValue(json)));
+            return Guarded(errorConsole, () => Run(console, parse.GetValue(data), parse.GetValue(folds)!, parse.GetValue(algo)!, parse.GetValue(json),
+                parse.GetValue(scale), settings));
         });
         return command;
     }
 
-    private static int Run(IAnsiConsole console, IAnsiConsole errors, DirectoryInfo? data, string folds, string algo, FileInfo? json, string? scaleText, AlgorithmSettings settings)
+    private static void Run(IAnsiConsole console, DirectoryInfo? data, string folds, string algo, FileInfo? json, string? scaleText, AlgorithmSettings settings)
+    {
+        var scale = ParseScale(scaleText);
+        var trainer = AlgorithmCatalog.Create(algo, settings);
+        IFoldSource source = data is null
+            ? new SyntheticFoldSource(scale: scale) // fixed data seed: --seed varies the training, not the data
+            : new MovieLensFoldSource(data.FullName, scale);
+        var foldNames = FoldNames(folds);
+
+        console.MarkupLineInterpolated($"[bold]{algo}[/] on {source.Description}");
+        console.MarkupLineInterpolated($"[grey]{AlgorithmCatalog.Describe(trainer)}[/]");
+        foreach (var ignored in AlgorithmCatalog.Ignored(algo, settings))
+            console.MarkupLineInterpolated($"[yellow]note:[/] {ignored} does not apply to {algo} and is ignored");
+
+        var report = EvaluationRunner.Run(source, foldNames, trainer, fold =>
+            console.MarkupLineInterpolated($"  {fold.Fold}: RMSE {fold.Rmse:F4}  MAE {fold.Mae:F4}  ({fold.TrainSeconds:F2} s)"));
+        console.Write(ResultsTable(report));
+
+        if (json is not null)
+        {
+            File.WriteAllText(json.FullName, report.ToJson() + Environment.NewLine);
+            console.MarkupLineInterpolated($"[grey]wrote {json.FullName}[/]");
+        }
+    }
+
+    /// <summary>Runs a task; bad data or options end it with a message on the error console and <see cref="DataError"/>.</summary>
+    private static int Guarded(IAnsiConsole errors, Action task)
     {
         try
         {
-            var scale = scaleText is null ? null : RatingScale.Parse(scaleText);
-            var trainer = AlgorithmCatalog.Create(algo, settings);
-            IFoldSource source = data is null
-                ? new SyntheticFoldSource(scale: scale) // fixed data seed: --seed varies the training, not the data
-                : new MovieLensFoldSource(data.FullName, scale);
-            var foldNames = folds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (foldNames.Length == 0) throw new ArgumentException("--folds names no fold.");
-
-            console.MarkupLineInterpolated($"[bold]{algo}[/] on {source.Description}");
-            console.MarkupLineInterpolated($"[grey]{AlgorithmCatalog.Describe(trainer)}[/]");
-            foreach (var ignored in AlgorithmCatalog.Ignored(algo, settings))
-                console.MarkupLineInterpolated($"[yellow]note:[/] {ignored} does not apply to {algo} and is ignored");
-
-            var report = EvaluationRunner.Run(source, foldNames, trainer, fold =>
-                console.MarkupLineInterpolated($"  {fold.Fold}: RMSE {fold.Rmse:F4}  MAE {fold.Mae:F4}  ({fold.TrainSeconds:F2} s)"));
-            console.Write(ResultsTable(report));
-
-            if (json is not null)
-            {
-                File.WriteAllText(json.FullName, report.ToJson() + Environment.NewLine);
-                console.MarkupLineInterpolated($"[grey]wrote {json.FullName}[/]");
-            }
+            task();
             return 0;
         }
         catch (DataFormatException e)
@@ -102,6 +114,14 @@ public static class EvaluateCommand
         {
             return Fail(errors, e.Message);
         }
+    }
+
+    private static RatingScale? ParseScale(string? text) => text is null ? null : RatingScale.Parse(text);
+
+    private static string[] FoldNames(string folds)
+    {
+        var names = folds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return names.Length > 0 ? names : throw new ArgumentException("--folds names no fold.");
     }
 
     private static Table ResultsTable(EvaluationReport report)

@@ -46,10 +46,11 @@ public sealed class SyntheticFoldSource : IFoldSource
 
     private readonly RatingScale? _scale;
 
-    public SyntheticFoldSource(int seed = 42, RatingScale? scale = null)
+    /// <param name="options">The generator's shape (its seed is replaced by <paramref name="seed"/>); MovieLens-like defaults when null.</param>
+    public SyntheticFoldSource(int seed = 42, RatingScale? scale = null, SyntheticRatingsOptions? options = null)
     {
         _scale = scale;
-        _data = SyntheticRatings.Generate(new SyntheticRatingsOptions { Seed = seed });
+        _data = SyntheticRatings.Generate((options ?? new SyntheticRatingsOptions()) with { Seed = seed });
         var random = new Random(seed);
         _partOf = new int[_data.Events.Length];
         for (var e = 0; e < _partOf.Length; e++) _partOf[e] = random.Next(Parts);
