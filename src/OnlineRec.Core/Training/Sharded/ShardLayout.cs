@@ -65,7 +65,7 @@ public sealed class ShardLayout
     }
 
     /// <summary>Ids not in the map yet, in the order a single process would have met them (first appearance).</summary>
-    public static void AppendNewIds(IdMap map, IEnumerable<ShardId> owned)
+    private static void AppendNewIds(IdMap map, IEnumerable<ShardId> owned)
     {
         foreach (var id in owned.Where(o => !map.TryGetIndex(o.Id, out _)).OrderBy(o => o.FirstSeen).ThenBy(o => o.Id, StringComparer.Ordinal))
             map.GetOrAdd(id.Id);

@@ -49,9 +49,6 @@ public sealed class ShardedAlsTrainer(AlsOptions options)
         return new ShardedTrainingResult(model, ratings, trainRmse);
     }
 
-    /// <summary>Ids not in the map yet, in the order a single process would have met them (first appearance).</summary>
-    public static void AppendNewIds(IdMap map, IEnumerable<ShardId> owned) => ShardLayout.AppendNewIds(map, owned);
-
     // One half-step: every shard solves its rows of `side` given the other side; returns the training RMSE after it.
     private async Task<double> HalfStepAsync(IReadOnlyList<IAlsShardWorker> shards, ShardSide side, MfModel model, CancellationToken cancellationToken)
     {
