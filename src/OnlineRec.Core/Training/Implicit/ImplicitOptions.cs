@@ -33,7 +33,7 @@ public readonly record struct ImplicitRowSettings(int Factors, float Alpha, floa
 /// with p = 1 for interacted pairs (0 otherwise) and c = 1 + α·w. The defaults are tuned on MovieLens 100K u1..u5 by
 /// mean P@10 and NDCG@10 (<c>evaluate --task ranking</c>): on ratings a small α and a large λ win (α = 40, the paper's
 /// value for play counts, loses a third of P@10); k between 48 and 128 and α between 0.7 and 1.5 (with λ scaled
-/// alike) sit on a plateau; λ is sharp (±25 % costs 0.01–0.02 P@10). λ is absolute, so a much larger catalogue
+/// alike) sit on a plateau; λ is sharp (±30 % costs 0.015–0.025 P@10). λ is absolute, so a much larger catalogue
 /// wants it re-tuned. Conjugate gradient reaches the exact solver's lists in less time at every k from 32 to 128
 /// (<c>ImplicitTrainingBenchmarks</c>), and 10 sweeps are as good as 15 or 20.
 /// </summary>
