@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MathNet.Numerics.LinearAlgebra;
 using OnlineRec.Core.Model;
 
@@ -80,31 +79,12 @@ public static class AlsSolver
     public static int SolveAllRows(SparseRows rows, float[] fixedFactors, float[] fixedBias, float globalMean,
         float[] outFactors, float[] outBias, AlsRowSettings settings, int maxDegreeOfParallelism = -1)
     {
-        var rowCount = rows.RowCount;
-        if (rowCount == 0) return 0;
         var k = settings.Factors;
-        var failures = 0;
-        var workers = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        // Ranges small enough to balance rows of very different lengths, large enough to amortise scheduling.
-        var rangeSize = Math.Clamp(rowCount / (workers * 16), 4, 256);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
-        Parallel.ForEach(
-            Partitioner.Create(0, rowCount, rangeSize),
-            options,
-            () => new RowSolveWorkspace(k, settings.SolveBias),
-            (range, _, workspace) =>
-            {
-                var (from, to) = range;
-                var count = to - from;
-                var failed = SolveRows(rows, from, count, fixedFactors, fixedBias, globalMean,
-                    outFactors.AsSpan(from * k, count * k),
-                    settings.SolveBias ? outBias.AsSpan(from, count) : Span<float>.Empty,
-                    settings, workspace);
-                if (failed > 0) Interlocked.Add(ref failures, failed);
-                return workspace;
-            },
-            _ => { });
-        return failures;
+        return RowRanges.ForEach(rows.RowCount, maxDegreeOfParallelism, () => new RowSolveWorkspace(k, settings.SolveBias),
+            (from, to, workspace) => SolveRows(rows, from, to - from, fixedFactors, fixedBias, globalMean,
+                outFactors.AsSpan(from * k, (to - from) * k),
+                settings.SolveBias ? outBias.AsSpan(from, to - from) : Span<float>.Empty,
+                settings, workspace));
     }
 
     /// <summary>Half-step on a model: solve every user row given the item side. Returns rows left unchanged.</summary>

@@ -31,23 +31,6 @@ internal static class DenseKernels
         for (; i < n; i++) Unsafe.Add(ref ry, i) = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref rx, i), Unsafe.Add(ref ry, i));
     }
 
-    /// <summary>y = α·x over equal lengths (y's entries beyond x's length are left alone).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ScaleInto(Span<float> y, float alpha, ReadOnlySpan<float> x)
-    {
-        ref var ry = ref MemoryMarshal.GetReference(y);
-        ref var rx = ref MemoryMarshal.GetReference(x);
-        var n = Math.Min(y.Length, x.Length);
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var va = Vector256.Create(alpha);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-                (va * Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref ry, i) = alpha * Unsafe.Add(ref rx, i);
-    }
-
     /// <summary>
     /// G += Σ_{r&lt;4} z_r z_rᵀ on the upper triangle (plus the lower part of each diagonal 8-block, which is never read).
     /// The four z rows lie back to back in <paramref name="z4"/> with <paramref name="stride"/> floats each and zero padding;

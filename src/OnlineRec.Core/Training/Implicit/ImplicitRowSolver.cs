@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using OnlineRec.Core.Model;
 
 namespace OnlineRec.Core.Training.Implicit;
@@ -68,26 +67,10 @@ public static class ImplicitRowSolver
         int maxDegreeOfParallelism = -1)
     {
         settings.Validate();
-        var rowCount = rows.RowCount;
-        if (rowCount == 0) return 0;
         var k = settings.Factors;
-        if (factors.Length < (long)rowCount * k) throw new ArgumentException("Fewer factor rows than data rows.", nameof(factors));
-        var failures = 0;
-        var workers = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        var rangeSize = Math.Clamp(rowCount / (workers * 16), 4, 256);
-        Parallel.ForEach(
-            Partitioner.Create(0, rowCount, rangeSize),
-            new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
-            () => new ImplicitSolveWorkspace(k),
-            (range, _, workspace) =>
-            {
-                var (from, to) = range;
-                var failed = SolveRows(rows, from, to - from, fixedFactors, gram, factors.AsSpan(from * k, (to - from) * k), settings, workspace);
-                if (failed > 0) Interlocked.Add(ref failures, failed);
-                return workspace;
-            },
-            _ => { });
-        return failures;
+        if (factors.Length < (long)rows.RowCount * k) throw new ArgumentException("Fewer factor rows than data rows.", nameof(factors));
+        return RowRanges.ForEach(rows.RowCount, maxDegreeOfParallelism, () => new ImplicitSolveWorkspace(k),
+            (from, to, workspace) => SolveRows(rows, from, to - from, fixedFactors, gram, factors.AsSpan(from * k, (to - from) * k), settings, workspace));
     }
 
     private static bool TrySolveCholesky(ReadOnlySpan<int> columns, ReadOnlySpan<float> weights, ReadOnlySpan<float> fixedFactors,
@@ -109,7 +92,9 @@ public static class ImplicitRowSolver
             var extra = settings.Alpha * weights[j];
             DenseKernels.AddScaled(rhs, 1f + extra, f);
             if (!(extra > 0f)) continue;
-            DenseKernels.ScaleInto(batch.Slice(filled * stride, k), MathF.Sqrt(extra), f);
+            var z = batch.Slice(filled * stride, k);
+            z.Clear();
+            DenseKernels.AddScaled(z, MathF.Sqrt(extra), f);
             if (++filled == ImplicitSolveWorkspace.BatchSize)
             {
                 DenseKernels.AddRank4Upper(matrix, batch, k, stride);

@@ -90,28 +90,17 @@ public sealed class ShardRows(ShardSide side, int[] globalRows, SparseRows rows)
     private (int[] FailedRows, double Sum, long Count) SolveInParallel<TWorkspace>(int maxDegreeOfParallelism, Func<TWorkspace> createWorkspace,
         RowSolve<TWorkspace> solveRow)
     {
-        var rowCount = Rows.RowCount;
         var failed = new ConcurrentBag<int>();
         var totals = new ConcurrentBag<(double Sum, long Count)>();
-        if (rowCount > 0)
+        RowRanges.ForEach(Rows.RowCount, maxDegreeOfParallelism, createWorkspace, (from, to, workspace) =>
         {
-            var workers = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-            var rangeSize = Math.Clamp(rowCount / (workers * 16), 4, 256);
-            Parallel.ForEach(
-                System.Collections.Concurrent.Partitioner.Create(0, rowCount, rangeSize),
-                new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
-                createWorkspace,
-                (range, _, workspace) =>
-                {
-                    double sum = 0;
-                    long count = 0;
-                    for (var row = range.Item1; row < range.Item2; row++)
-                        if (!solveRow(row, workspace, ref sum, ref count)) failed.Add(row);
-                    totals.Add((sum, count));
-                    return workspace;
-                },
-                _ => { });
-        }
+            double sum = 0;
+            long count = 0;
+            for (var row = from; row < to; row++)
+                if (!solveRow(row, workspace, ref sum, ref count)) failed.Add(row);
+            totals.Add((sum, count));
+            return 0;
+        });
         var failedRows = failed.ToArray();
         Array.Sort(failedRows);
         return (failedRows, totals.Sum(e => e.Sum), totals.Sum(e => e.Count));
