@@ -63,58 +63,7 @@ public sealed class ShardedAlsTrainer(AlsOptions options)
         var (factors, bias, rowCount) = side == ShardSide.Users
             ? (model.UserFactors, model.UserBias, model.UserCount)
             : (model.ItemFactors, model.ItemBias, model.ItemCount);
-        var solved = new bool[rowCount];
-        double squaredError = 0;
-        long count = 0;
-        foreach (var solution in solutions)
-        {
-            ShardBlocks.Scatter(solution, factors, bias, solved, k);
-            squaredError += solution.SquaredError;
-            count += solution.Ratings;
-        }
-        // A row no shard owns has no ratings: like the single-process solver, its minimiser is zero.
-        ShardBlocks.ZeroUnsolved(solved, factors, bias, k);
+        var (squaredError, count) = ShardBlocks.ScatterAll(solutions, factors, bias, rowCount, k);
         return count == 0 ? double.NaN : Math.Sqrt(squaredError / count);
-    }
-}
-
-/// <summary>How a coordinator writes the blocks shards return into the model it trains.</summary>
-internal static class ShardBlocks
-{
-    /// <summary>
-    /// Copies a shard's rows into <paramref name="factors"/> (and <paramref name="bias"/> unless null), marking them in
-    /// <paramref name="solved"/>. A failed row keeps its previous values, as the single-process solvers do; a row out of
-    /// range, owned twice, or non-finite fails the retrain.
-    /// </summary>
-    public static void Scatter(ShardSolution solution, float[] factors, float[]? bias, bool[] solved, int k)
-    {
-        var rows = solution.Rows;
-        if (solution.Factors.Length != rows.Length * k || (bias is not null && solution.Bias.Length != rows.Length))
-            throw new InvalidOperationException("A shard returned a block whose size does not match its rows.");
-        var failed = new HashSet<int>(solution.FailedRows);
-        for (var j = 0; j < rows.Length; j++)
-        {
-            var row = rows[j];
-            if ((uint)row >= (uint)solved.Length || solved[row])
-                throw new InvalidOperationException($"A shard returned row {row}, which is out of range or owned by another shard.");
-            solved[row] = true;
-            if (failed.Contains(j)) continue;
-            var values = solution.Factors.AsSpan(j * k, k);
-            if (!VectorMath.AllFinite(values) || (bias is not null && !float.IsFinite(solution.Bias[j])))
-                throw new InvalidOperationException($"A shard returned non-finite values for row {row}.");
-            values.CopyTo(factors.AsSpan(row * k, k));
-            if (bias is not null) bias[row] = solution.Bias[j];
-        }
-    }
-
-    /// <summary>Zeroes the rows no shard returned (they have no data, so zero is their minimiser).</summary>
-    public static void ZeroUnsolved(bool[] solved, float[] factors, float[]? bias, int k)
-    {
-        for (var row = 0; row < solved.Length; row++)
-        {
-            if (solved[row]) continue;
-            factors.AsSpan(row * k, k).Clear();
-            if (bias is not null) bias[row] = 0f;
-        }
     }
 }

@@ -69,18 +69,7 @@ public sealed class ShardedImplicitTrainer(ImplicitOptions options)
             return shard.SolveImplicitAsync(side, new ImplicitFixedSide(fixedCopy, gram, start), cancellationToken);
         }));
 
-        var solved = new bool[solvedCount];
-        double dataTerm = 0;
-        long interactions = 0;
-        foreach (var solution in solutions)
-        {
-            ShardBlocks.Scatter(solution, solvedFactors, null, solved, k);
-            dataTerm += solution.SquaredError;
-            interactions += solution.Ratings;
-        }
-        // A row no shard owns has no interactions: like the single-process solver, its minimiser is zero.
-        ShardBlocks.ZeroUnsolved(solved, solvedFactors, null, k);
-        return (dataTerm, interactions);
+        return ShardBlocks.ScatterAll(solutions, solvedFactors, null, solvedCount, k);
     }
 
     private static float[] Gather(float[] factors, int[] rows, int k)
