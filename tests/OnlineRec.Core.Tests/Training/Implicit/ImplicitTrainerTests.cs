@@ -24,6 +24,42 @@ public sealed class ImplicitTrainerTests
         Assert.True(losses[^1] < 0.8 * losses[0]);
     }
 
+    [Fact]
+    public void An_exact_row_solve_minimises_the_row_objective()
+    {
+        var data = InteractionDataset.FromRatings(PlantedInteractions.Create().Train, Options.Interactions);
+        var model = new ImplicitTrainer(Options with { Sweeps = 2 }).Train(data);
+        var users = model.UserFactors.ToArray();
+        ImplicitRowSolver.SolveAllRows(data.ByUser, model.ItemFactors, model.ItemGram, users, model.FoldInSettings);
+        var random = new Random(1);
+        var k = Options.Factors;
+
+        double RowObjective(int user, float[] x) =>
+            ImplicitObjective.RowLoss(data.ByUser.RowColumns(user), data.ByUser.RowValues(user), x, model.ItemFactors, model.ItemGram, Options.Alpha)
+            + Options.Lambda * x.Sum(v => (double)v * v);
+
+        // Along any direction d the objective is a parabola f(t); at the minimiser its slope f'(0) is 0. Central
+        // differences are exact for a parabola, so the step to the parabola's vertex, −f'(0) / f''(0), measures how far
+        // the solve is from the minimum along d, in units of the vector.
+        for (var user = 0; user < 20; user++)
+        {
+            var x = users.AsSpan(user * k, k).ToArray();
+            var scale = Math.Sqrt(x.Sum(v => (double)v * v));
+            for (var trial = 0; trial < 5; trial++)
+            {
+                var d = Enumerable.Range(0, k).Select(_ => (float)random.NextGaussian()).ToArray();
+                const float step = 0.05f;
+                var plus = RowObjective(user, x.Zip(d, (v, e) => v + step * e).ToArray());
+                var minus = RowObjective(user, x.Zip(d, (v, e) => v - step * e).ToArray());
+                var slope = (plus - minus) / (2 * step);
+                var curvature = (plus + minus - 2 * RowObjective(user, x)) / (step * step);
+                var vertex = -slope / curvature;
+                Assert.True(Math.Abs(vertex) * Math.Sqrt(d.Sum(e => (double)e * e)) < 1e-3 * scale,
+                    $"user {user}: the minimum along a direction lies {vertex} steps away (|x| = {scale})");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(ImplicitSolver.Cholesky)]
     [InlineData(ImplicitSolver.ConjugateGradient)]
