@@ -1,8 +1,13 @@
-using OnlineRec.Api.Contracts;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using OnlineRec.Api.Contracts;
 using OnlineRec.Grains.Hosting;
+using OnlineRec.Grains.Options;
 using OnlineRec.Silo.Api;
 using OnlineRec.Silo.Hosting;
+using OnlineRec.Silo.Options;
+using OnlineRec.Silo.Startup;
+using OnlineRec.Storage.Sqlite;
 
 namespace OnlineRec.Silo;
 
@@ -11,8 +16,10 @@ public static class SiloHost
 {
     public const string DefaultUrl = "http://127.0.0.1:5000";
 
-    // Short command-line switches for the settings people change most.
-    private static readonly Dictionary<string, string> SwitchMappings = new()
+    /// <summary>Short command-line switches for the settings people change most.</summary>
+    public static IReadOnlyDictionary<string, string> SwitchMappings => Switches;
+
+    private static readonly Dictionary<string, string> Switches = new()
     {
         ["--data-dir"] = "Storage:DataDirectory",
         ["--silo-port"] = "Cluster:SiloPort",
@@ -34,22 +41,28 @@ public static class SiloHost
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(args, SwitchMappings)
+            .AddCommandLine(args, Switches)
             .Build();
 
+    /// <summary>
+    /// The host, checked: an unknown switch or setting, a value of the wrong type or out of range throw
+    /// <see cref="SiloStartException"/> (one line, nothing started).
+    /// </summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        ConfigurationCheck.ThrowIfBadArguments(args, SwitchMappings);
         var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        builder.Configuration.AddCommandLine(args, Switches);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
         configure?.Invoke(builder);
 
         var configuration = builder.Configuration;
+        ConfigurationCheck.ThrowIfBadSettings(configuration);
         var cluster = configuration.GetSection(SiloClusterOptions.Section).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
-        builder.Services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
+        AddHostOptions(builder.Services, configuration);
         // Storage services first: in Postgres mode the schema migration must be registered (and so start) before the silo.
-        var postgres = cluster.Mode == ClusterMode.Postgres ? PostgresClusterSilo.ReadStorageOptions(configuration) : null;
+        var postgres = cluster.Mode == ClusterMode.Postgres ? ReadPostgresOptions(configuration) : null;
         if (postgres is not null) PostgresClusterSilo.AddStorage(builder.Services, configuration, cluster, postgres);
         else EmbeddedSilo.AddStorage(builder.Services, configuration);
         builder.UseOrleans(silo =>
@@ -58,7 +71,6 @@ public static class SiloHost
             else EmbeddedSilo.Configure(silo, configuration, cluster);
             silo.AddOnlineRec(configuration);
         });
-
         var apiOptions = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = apiOptions.MaxRequestBodyBytes);
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = apiOptions.MaxRequestBodyBytes);
@@ -67,10 +79,60 @@ public static class SiloHost
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
         var app = builder.Build();
+        try
+        {
+            ThrowIfInvalidOptions(app);
+        }
+        catch (SiloStartException)
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapOnlineRecApi();
         return app;
     }
+
+    private static Storage.Postgres.PostgresStorageOptions ReadPostgresOptions(IConfiguration configuration)
+    {
+        try
+        {
+            return PostgresClusterSilo.ReadStorageOptions(configuration);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new SiloStartException(ex.Message, SiloStartException.BadConfiguration);
+        }
+    }
+
+    private static void AddHostOptions(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(configuration, ApiOptions.Section);
+        services.AddValidatedOptions<SiloClusterOptions, SiloClusterOptionsValidator>(configuration, SiloClusterOptions.Section);
+        services.AddSingleton<IValidateOptions<SqliteStorageOptions>, SqliteStorageOptionsValidator>();
+        services.AddOptions<SqliteStorageOptions>().ValidateOnStart();
+    }
+
+    /// <summary>Runs every options validator now, so a bad value ends <see cref="Build"/> with one line naming it.</summary>
+    private static void ThrowIfInvalidOptions(WebApplication app)
+    {
+        try
+        {
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception ex) when (Failures(ex) is { Count: > 0 } failures)
+        {
+            throw new SiloStartException("invalid configuration: " + string.Join("; ", failures), SiloStartException.BadConfiguration);
+        }
+    }
+
+    private static List<string>? Failures(Exception ex) => ex switch
+    {
+        OptionsValidationException validation => [.. validation.Failures],
+        AggregateException aggregate => aggregate.InnerExceptions.Select(Failures).Where(f => f is not null).SelectMany(f => f!).ToList(),
+        _ => null,
+    };
 }

@@ -7,6 +7,7 @@ using OnlineRec.Grains.Ingestion;
 using OnlineRec.Grains.Learning;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Serving;
+using OnlineRec.Silo.Options;
 
 namespace OnlineRec.Silo.Api;
 

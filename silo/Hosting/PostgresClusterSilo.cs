@@ -1,6 +1,7 @@
 using System.Net;
 using OnlineRec.Grains;
 using OnlineRec.Grains.Options;
+using OnlineRec.Silo.Options;
 using OnlineRec.Storage.Postgres;
 using OnlineRec.Storage.Postgres.Hosting;
 using OnlineRec.Storage.Postgres.Schema;
