@@ -45,13 +45,15 @@ public static class SiloHost
             .Build();
 
     /// <summary>
-    /// The host, checked: an unknown switch or setting, a value of the wrong type or out of range throw
-    /// <see cref="SiloStartException"/> (one line, nothing started).
+    /// The host, checked: an unknown switch or setting, a value of the wrong type or out of range, a port or data
+    /// directory another silo holds all throw <see cref="SiloStartException"/> (one line, nothing started).
     /// </summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         ConfigurationCheck.ThrowIfBadArguments(args, SwitchMappings);
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json is read from the application's directory, so the silo finds it whatever directory it is
+        // started from; relative paths in settings (Storage:DataDirectory) stay relative to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot(args) });
         builder.Configuration.AddCommandLine(args, Switches);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
@@ -65,6 +67,7 @@ public static class SiloHost
         var postgres = cluster.Mode == ClusterMode.Postgres ? ReadPostgresOptions(configuration) : null;
         if (postgres is not null) PostgresClusterSilo.AddStorage(builder.Services, configuration, cluster, postgres);
         else EmbeddedSilo.AddStorage(builder.Services, configuration);
+        builder.Services.AddKeyedSingleton<TimeProvider>(MembershipClock.ServiceKey, (_, _) => new MembershipClock());
         builder.UseOrleans(silo =>
         {
             if (postgres is not null) PostgresClusterSilo.Configure(silo, configuration, cluster, postgres);
@@ -82,6 +85,9 @@ public static class SiloHost
         try
         {
             ThrowIfInvalidOptions(app);
+            app.Services.GetRequiredService<SiloExclusivity>().Claim(cluster,
+                postgres is null ? app.Services.GetRequiredService<IOptions<SqliteStorageOptions>>().Value.DataDirectory : null,
+                (configuration["urls"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
         catch (SiloStartException)
         {
@@ -108,12 +114,17 @@ public static class SiloHost
         }
     }
 
+    private static string ContentRoot(string[] args) =>
+        new ConfigurationBuilder().AddCommandLine(args).Build()[HostDefaults.ContentRootKey] ?? AppContext.BaseDirectory;
+
     private static void AddHostOptions(IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(configuration, ApiOptions.Section);
         services.AddValidatedOptions<SiloClusterOptions, SiloClusterOptionsValidator>(configuration, SiloClusterOptions.Section);
         services.AddSingleton<IValidateOptions<SqliteStorageOptions>, SqliteStorageOptionsValidator>();
         services.AddOptions<SqliteStorageOptions>().ValidateOnStart();
+        // Owned by the container: the data-directory lock is released when the host is disposed.
+        services.AddSingleton<SiloExclusivity>();
     }
 
     /// <summary>Runs every options validator now, so a bad value ends <see cref="Build"/> with one line naming it.</summary>

@@ -52,4 +52,34 @@ public sealed class SiloCommandLineTests : IAsyncLifetime
 
         AssertOneLine("Learning:WriteBehind (from environment variable Learning__WriteBehind) is not a setting", 2, run);
     }
+
+    [Fact]
+    public async Task A_second_silo_on_a_held_port_or_data_directory_ends_with_one_line_and_exit_1()
+    {
+        await using var first = await RunningSilo.StartAsync();
+
+        AssertOneLine($"Cluster:SiloPort {first.SiloPort} is already in use", 1,
+            await SiloCommand.RunToExitAsync(_workDirectory, Args(siloPort: first.SiloPort)));
+        AssertOneLine($"Cluster:GatewayPort {first.GatewayPort} is already in use", 1,
+            await SiloCommand.RunToExitAsync(_workDirectory, Args(gatewayPort: first.GatewayPort)));
+        var url = first.BaseAddress.ToString().TrimEnd('/');
+        AssertOneLine($"the REST address {url} is already in use", 1,
+            await SiloCommand.RunToExitAsync(_workDirectory, Args(url: url)));
+        AssertOneLine($"the data directory {Path.GetFullPath(first.DataDirectory)} is in use by another silo", 1,
+            await SiloCommand.RunToExitAsync(_workDirectory, Args(dataDirectory: first.DataDirectory)));
+
+        // The first silo is untouched by the refused starts.
+        Assert.Equal(200, (await first.Http.GetJsonAsync("/health")).Status);
+    }
+
+    [Fact]
+    public async Task The_health_probe_asks_the_address_the_silo_was_given()
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var url = silo.BaseAddress.ToString().TrimEnd('/');
+
+        Assert.Equal(0, (await SiloCommand.RunToExitAsync(_workDirectory, ["--health-probe", "--urls", url])).ExitCode);
+        Assert.Equal(0, (await SiloCommand.RunToExitAsync(_workDirectory, ["--health-probe"], new Dictionary<string, string> { ["ASPNETCORE_URLS"] = url })).ExitCode);
+        Assert.Equal(1, (await SiloCommand.RunToExitAsync(_workDirectory, ["--health-probe", "--urls", $"http://127.0.0.1:{RunningSilo.FreePort()}"])).ExitCode);
+    }
 }
