@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using OnlineRec.Api.Contracts;
 using OnlineRec.Grains.Hosting;
@@ -74,12 +76,7 @@ public static class SiloHost
             else EmbeddedSilo.Configure(silo, configuration, cluster);
             silo.AddOnlineRec(configuration);
         });
-        var apiOptions = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = apiOptions.MaxRequestBodyBytes);
-        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = apiOptions.MaxRequestBodyBytes);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        AddApi(builder, configuration);
 
         var app = builder.Build();
         try
@@ -95,8 +92,10 @@ public static class SiloHost
             throw;
         }
 
+        var limit = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit(limit);
         app.MapOpenApi();
         app.MapOnlineRecApi();
         return app;
@@ -125,6 +124,32 @@ public static class SiloHost
         services.AddOptions<SqliteStorageOptions>().ValidateOnStart();
         // Owned by the container: the data-directory lock is released when the host is disposed.
         services.AddSingleton<SiloExclusivity>();
+    }
+
+    private static void AddApi(WebApplicationBuilder builder, IConfiguration configuration)
+    {
+        var limit = (configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions()).MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limit);
+        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = limit);
+        // Bad bodies and parameters throw, so BadRequestExceptionHandler can name the problem in the 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Refusals the framework answers with a bare status code (a chunked body cut off by Kestrel's limit, a body
+            // that is not JSON) reach the status-code pages without a detail: say what to do.
+            var problem = context.ProblemDetails;
+            if (problem.Detail is not null) return;
+            if (problem.Status == StatusCodes.Status413PayloadTooLarge) (problem.Title, problem.Detail) = (Problems.TooLargeTitle, Problems.TooLargeDetail(limit));
+            else if (problem.Status == StatusCodes.Status415UnsupportedMediaType) problem.Detail = Problems.UnsupportedMediaTypeDetail;
+        });
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            // The contract's rule, whatever the host's defaults: numbers are JSON numbers ("4" is not a rating).
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
     }
 
     /// <summary>Runs every options validator now, so a bad value ends <see cref="Build"/> with one line naming it.</summary>
