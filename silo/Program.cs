@@ -7,6 +7,9 @@ if (args.Contains("--health-probe")) return await HealthProbe.RunAsync(args);
 // `migrate`: apply the PostgreSQL schema (ours and Orleans') and exit — for deployments that migrate as a separate step.
 if (args.Length > 0 && args[0] == "migrate") return await SchemaMigrationCommand.RunAsync(args[1..]);
 
+// `backup --to DIR`: a consistent copy of the embedded databases, safe while a silo runs on them.
+if (args.Length > 0 && args[0] == "backup") return BackupCommand.Run(args[1..]);
+
 WebApplication app;
 try
 {
