@@ -4,18 +4,25 @@ using OnlineRec.Silo.Startup;
 namespace OnlineRec.Api.Tests;
 
 /// <summary>A setting the silo would ignore or misread stops the start with one line naming it (nothing starts).</summary>
-public sealed class ConfigurationRefusalTests
+public sealed class ConfigurationRefusalTests : IDisposable
 {
-    private static string[] Args(params string[] extra) =>
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "onlinerec-refused-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private string[] Args(params string[] extra) =>
     [
         "--urls", $"http://127.0.0.1:{RunningSilo.FreePort()}",
-        "--data-dir", Path.Combine(Path.GetTempPath(), "onlinerec-refused-" + Guid.NewGuid().ToString("N")),
+        "--data-dir", _dataDirectory,
         "--silo-port", RunningSilo.FreePort().ToString(),
         "--gateway-port", RunningSilo.FreePort().ToString(),
         .. extra,
     ];
 
-    private static SiloStartException Refusal(params string[] extra) =>
+    private SiloStartException Refusal(params string[] extra) =>
         Assert.Throws<SiloStartException>(() => SiloHost.Build(Args(extra)));
 
     [Theory]

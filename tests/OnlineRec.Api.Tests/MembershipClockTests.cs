@@ -14,10 +14,23 @@ public sealed class MembershipClockTests
     [Fact]
     public void An_unstamped_membership_timestamp_reads_as_recent_not_as_machine_uptime()
     {
+        var dataDirectory = Directory.CreateTempSubdirectory("onlinerec-clock-").FullName;
+        try
+        {
+            AssertUnstampedTimestampIsRecent(dataDirectory);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    private static void AssertUnstampedTimestampIsRecent(string dataDirectory)
+    {
         using var app = SiloHost.Build(
         [
             "--urls", $"http://127.0.0.1:{RunningSilo.FreePort()}",
-            "--data-dir", Path.Combine(Path.GetTempPath(), "onlinerec-clock-" + Guid.NewGuid().ToString("N")),
+            "--data-dir", dataDirectory,
             "--silo-port", RunningSilo.FreePort().ToString(),
             "--gateway-port", RunningSilo.FreePort().ToString(),
         ]);
