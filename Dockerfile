@@ -16,7 +16,7 @@ COPY src/OnlineRec.Storage/OnlineRec.Storage.csproj src/OnlineRec.Storage/
 COPY src/OnlineRec.Storage.Postgres/OnlineRec.Storage.Postgres.csproj src/OnlineRec.Storage.Postgres/
 COPY src/OnlineRec.Grains/OnlineRec.Grains.csproj src/OnlineRec.Grains/
 COPY src/OnlineRec.Api.Contracts/OnlineRec.Api.Contracts.csproj src/OnlineRec.Api.Contracts/
-COPY silo/OnlineRec.Silo.csproj silo/
+COPY silo/OnlineRec.Silo.csproj silo/Directory.Build.props silo/
 RUN dotnet restore silo/OnlineRec.Silo.csproj
 COPY src/ src/
 COPY silo/ silo/

@@ -1,91 +1,65 @@
-using OnlineRec.Api.Contracts;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
+using System.ComponentModel;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
-using OnlineRec.Grains.Ingestion;
+using OnlineRec.Api.Contracts;
 using OnlineRec.Grains.Learning;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Serving;
+using OnlineRec.Silo.Options;
 
 namespace OnlineRec.Silo.Api;
 
-/// <summary>The REST API. Handlers are thin: parse and validate, then one grain call (or the ingestion path).</summary>
+/// <summary>
+/// The REST API: one route group per resource, typed results and bound bodies so the OpenAPI document
+/// (/openapi/v1.json) describes every request and answer. Handlers are thin: validate, then one serving call (or the
+/// ingestion path). Malformed bodies and unbindable parameters are answered by <see cref="BadRequestExceptionHandler"/>.
+/// </summary>
 internal static class OnlineRecApi
 {
-    public static void MapOnlineRecApi(this WebApplication app)
+    public static IEndpointRouteBuilder MapOnlineRecApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/ratings", PostRatings).WithName("PostRatings")
-            .WithSummary("Ingest a batch of ratings: durably logged, then learned online.");
-        app.MapGet("/users/{user}/predictions/{item}", GetPrediction).WithName("GetPrediction");
-        app.MapPost("/predictions", PostPredictions).WithName("PostPredictions");
-        app.MapGet("/users/{user}/recommendations", GetRecommendations).WithName("GetRecommendations");
-        app.MapGet("/items/{item}/similar", GetSimilar).WithName("GetSimilarItems");
-        app.MapPost("/model/retrain", PostRetrain).WithName("PostRetrain");
-        app.MapGet("/model", GetModel).WithName("GetModel");
-        app.MapGet("/health", GetHealth).WithName("GetHealth");
-    }
+        app.MapRatingsApi();
 
-    private static async Task<IResult> PostRatings(HttpRequest request, RatingIngestor ingestor, IOptions<ApiOptions> apiOptions)
-    {
-        var limit = apiOptions.Value.MaxRequestBodyBytes;
-        if (request.ContentLength > limit)
-            return Problems.BadRequest("Request body too large", $"The body has {request.ContentLength} bytes; at most {limit} are accepted.");
-        RatingsRequest? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync(request.Body, ApiJsonContext.Default.RatingsRequest, request.HttpContext.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            return Problems.BadRequest("Malformed JSON", $"The body is not a valid ratings document: {ex.Message}");
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return Problems.BadRequest("Request body too large", $"The body exceeds {limit} bytes.");
-        }
-        if (body?.Ratings is null)
-            return Problems.BadRequest("Invalid rating batch", "The body must be {\"ratings\":[{\"user\":…,\"item\":…,\"value\":…}]}.");
+        var users = app.MapGroup("/users").WithTags("Users").ProducesProblem(StatusCodes.Status400BadRequest);
+        users.MapGet("/{user}/predictions/{item}", GetPrediction).WithName("GetPrediction")
+            .WithSummary("Predict one rating")
+            .WithDescription("The user's predicted rating of the item, clamped to the rating scale. Unknown users or items get μ plus "
+                + "whatever biases are known: never an error, never NaN.");
+        users.MapGet("/{user}/recommendations", GetRecommendations).WithName("GetRecommendations")
+            .WithSummary("Top-k items for a user")
+            .WithDescription("The k items with the highest predicted rating that the user has not rated.");
 
-        var inputs = new RatingInput[body.Ratings.Count];
-        var missing = new List<RatingRejection>();
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            var dto = body.Ratings[i];
-            if (dto is null) missing.Add(new RatingRejection(i, "the entry is null"));
-            else if (dto.Value is null) missing.Add(new RatingRejection(i, "value is missing"));
-            else inputs[i] = new RatingInput(dto.User!, dto.Item!, dto.Value.Value, dto.Timestamp ?? 0);
-        }
-        if (missing.Count > 0) return Problems.InvalidRatings(missing);
+        var predictions = app.MapGroup("/predictions").WithTags("Predictions")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        predictions.MapPost("", PostPredictions).WithName("PostPredictions")
+            .WithSummary("Predict many ratings")
+            .WithDescription("One predicted rating per (user, item) pair, in request order. Any bad pair refuses the whole request (400).");
 
-        var idempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault();
-        var result = await ingestor.IngestAsync(inputs, idempotencyKey, request.HttpContext.RequestAborted);
-        if (!result.IsAccepted) return Problems.InvalidRatings(result.Rejections);
-        return Results.Json(new RatingsAccepted(result.Accepted, result.LastSequence, result.FirstSequence, result.Duplicate),
-            ApiJsonContext.Default.RatingsAccepted, statusCode: StatusCodes.Status202Accepted);
+        var items = app.MapGroup("/items").WithTags("Items").ProducesProblem(StatusCodes.Status400BadRequest);
+        items.MapGet("/{item}/similar", GetSimilar).WithName("GetSimilarItems")
+            .WithSummary("Items similar to an item")
+            .WithDescription("The k nearest items by cosine similarity of their latent vectors.");
+
+        app.MapModelApi();
+        return app;
     }
 
     // Single reads go through the silo's serving replicas too (no grain hop when the user is active here).
-    private static async Task<IResult> GetPrediction(string user, string item, ServingReads reads, IOptions<ModelOptions> model)
+    private static async Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> GetPrediction(
+        [Description(ApiText.UserId)] string user, [Description(ApiText.ItemId)] string item, ServingReads reads, IOptions<ModelOptions> model)
     {
         if ((IdProblem(user, "user", model.Value) ?? IdProblem(item, "item", model.Value)) is { } problem) return problem;
         var answers = await reads.PredictAsync(new PredictionQuery([user], [item]));
         if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
-        return Results.Json(new PredictionResponse(user, item, answers.ScoreAt(0), answers.ModelVersionAt(0)), ApiJsonContext.Default.PredictionResponse);
+        return TypedResults.Ok(new PredictionResponse(user, item, answers.ScoreAt(0), answers.ModelVersionAt(0)));
     }
 
-    private static async Task<IResult> PostPredictions(HttpRequest request, IGrainFactory grains, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
+    private static async Task<Results<Ok<PredictionsResponse>, ProblemHttpResult>> PostPredictions(
+        [FromBody] PredictionsRequest body, IGrainFactory grains, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
     {
-        PredictionsRequest? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync(request.Body, ApiJsonContext.Default.PredictionsRequest, request.HttpContext.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            return Problems.BadRequest("Malformed JSON", $"The body is not a valid predictions document: {ex.Message}");
-        }
-        if (body?.Pairs is null) return Problems.BadRequest("Invalid predictions request", "The body must be {\"pairs\":[{\"user\":…,\"item\":…}]}.");
+        if (body.Pairs is null) return Problems.BadRequest("Invalid predictions request", "The body must be {\"pairs\":[{\"user\":…,\"item\":…}]}.");
         if (body.Pairs.Count > api.Value.MaxPredictionPairs)
             return Problems.BadRequest("Too many pairs", $"At most {api.Value.MaxPredictionPairs} pairs per request.");
 
@@ -107,51 +81,37 @@ internal static class OnlineRecApi
             var userScores = await grains.GetGrain<IUserGrain>(entry.Key).PredictMany(items);
             for (var j = 0; j < entry.Value.Count; j++) scores[entry.Value[j]] = userScores[j];
         }));
-        return Results.Json(new PredictionsResponse(scores), ApiJsonContext.Default.PredictionsResponse);
+        return TypedResults.Ok(new PredictionsResponse(scores));
     }
 
-    private static async Task<IResult> GetRecommendations(string user, int? k, ServingReads reads, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
+    private static async Task<Results<Ok<ItemsResponse>, ProblemHttpResult>> GetRecommendations(
+        [Description(ApiText.UserId)] string user, [Description("How many items: 1 to Api:MaxResults (1000 by default); 10 when absent.")] int? k,
+        ServingReads reads, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
     {
         if (IdProblem(user, "user", model.Value) is { } problem) return problem;
-        var count = k ?? 10;
-        if (count < 1 || count > api.Value.MaxResults) return Problems.BadRequest("Invalid k", $"k must be between 1 and {api.Value.MaxResults}.");
+        if (CountProblem(k, api.Value, out var count) is { } badK) return badK;
         var answers = await reads.RecommendAsync(new RecommendationQuery([user], [count]));
         if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
-        var items = answers.Items[0];
-        return Results.Json(new ItemsResponse(items.Select(i => new ScoredItemDto(i.Item, i.Score)).ToArray()), ApiJsonContext.Default.ItemsResponse);
+        return TypedResults.Ok(new ItemsResponse(answers.Items[0].Select(i => new ScoredItemDto(i.Item, i.Score)).ToArray()));
     }
 
-    private static async Task<IResult> GetSimilar(string item, int? k, IGrainFactory grains, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
+    private static async Task<Results<Ok<ItemsResponse>, ProblemHttpResult>> GetSimilar(
+        [Description(ApiText.ItemId)] string item, [Description("How many items: 1 to Api:MaxResults (1000 by default); 10 when absent.")] int? k,
+        IGrainFactory grains, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
     {
         if (IdProblem(item, "item", model.Value) is { } problem) return problem;
-        var count = k ?? 10;
-        if (count < 1 || count > api.Value.MaxResults) return Problems.BadRequest("Invalid k", $"k must be between 1 and {api.Value.MaxResults}.");
+        if (CountProblem(k, api.Value, out var count) is { } badK) return badK;
         var items = await grains.GetGrain<IServingGrain>(0).Similar(item, count);
-        return Results.Json(new ItemsResponse(items.Select(i => new ScoredItemDto(i.Item, i.Score)).ToArray()), ApiJsonContext.Default.ItemsResponse);
+        return TypedResults.Ok(new ItemsResponse(items.Select(i => new ScoredItemDto(i.Item, i.Score)).ToArray()));
     }
 
-    private static async Task<IResult> PostRetrain(IGrainFactory grains)
+    private static ProblemHttpResult? CountProblem(int? k, ApiOptions api, out int count)
     {
-        var started = await grains.GetGrain<IAlsReconcilerGrain>(0).RequestRetrain("api");
-        return Results.Json(new RetrainAccepted(started, started ? "training" : "already-training"), ApiJsonContext.Default.RetrainAccepted,
-            statusCode: StatusCodes.Status202Accepted);
+        count = k ?? 10;
+        return count < 1 || count > api.MaxResults ? Problems.BadRequest("Invalid k", $"k must be between 1 and {api.MaxResults}.") : null;
     }
 
-    private static async Task<IResult> GetModel(IGrainFactory grains, LearningProgress progress)
-    {
-        var s = await grains.GetGrain<IAlsReconcilerGrain>(0).GetStatus();
-        var last = s.LastRetrain is { } r
-            ? new RetrainReportDto(r.Version, r.SnapshotSequence, r.Ratings, r.Users, r.Items, r.Algorithm, r.TrainSeconds,
-                double.IsFinite(r.TrainRmse) ? r.TrainRmse : null, r.Trigger, r.StartedAt, r.FinishedAt, r.Error)
-            : null;
-        var status = s.Status == ReconcilerStatus.Training ? "training" : "idle";
-        return Results.Json(new ModelResponse(s.Version, s.Ratings, s.Users, s.Items, status, s.GlobalMean, last, progress.Learned), ApiJsonContext.Default.ModelResponse);
-    }
-
-    private static IResult GetHealth(ModelCatalog catalog) =>
-        Results.Json(new HealthResponse("ok", catalog.Current.Version), ApiJsonContext.Default.HealthResponse);
-
-    private static IResult? IdProblem(string? id, string what, ModelOptions options) =>
+    private static ProblemHttpResult? IdProblem(string? id, string what, ModelOptions options) =>
         IdReason(id, what, options) is { } reason ? Problems.BadRequest($"Invalid {what} id", reason + ".") : null;
 
     private static string? IdReason(string? id, string what, ModelOptions options)

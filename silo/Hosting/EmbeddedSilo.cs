@@ -1,4 +1,5 @@
 using OnlineRec.Grains;
+using OnlineRec.Silo.Options;
 using OnlineRec.Storage.Hosting;
 
 namespace OnlineRec.Silo.Hosting;

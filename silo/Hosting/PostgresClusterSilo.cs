@@ -1,6 +1,7 @@
 using System.Net;
 using OnlineRec.Grains;
 using OnlineRec.Grains.Options;
+using OnlineRec.Silo.Options;
 using OnlineRec.Storage.Postgres;
 using OnlineRec.Storage.Postgres.Hosting;
 using OnlineRec.Storage.Postgres.Schema;
@@ -22,9 +23,9 @@ internal static class PostgresClusterSilo
         if (cluster.MigrateOnStart) services.AddHostedService(_ => new SchemaMigrationService(storage));
         services.AddOnlineRecPostgresStorage(storage);
 
-        // A grain-state write through Orleans' ADO.NET provider costs far more than through our SQLite provider
-        // (measured: with the embedded 2 s interval a silo learned 1.2–1.4k ratings/s, with 20 s 7.6–8.2k/s, same
-        // load). State is a cache of the log — a re-activated grain catches up from it — so write less often.
+        // A grain-state write through Orleans' ADO.NET provider costs far more than through our SQLite provider, and
+        // state is a cache of the log (a re-activated grain catches up from it), so cluster mode writes it less often
+        // (docs/decisions/0006-write-behind-interval-and-lazy-timers.md).
         if (configuration[$"{LearningOptions.Section}:{nameof(LearningOptions.WriteBehindInterval)}"] is null)
             services.PostConfigure<LearningOptions>(o => o.WriteBehindInterval = ClusterWriteBehindInterval);
     }

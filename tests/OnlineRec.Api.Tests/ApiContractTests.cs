@@ -68,16 +68,66 @@ public sealed class ApiContractTests(SiloFixture fixture) : IClassFixture<SiloFi
     }
 
     [Fact]
-    public async Task Overlong_ids_and_oversized_bodies_are_refused()
+    public async Task Overlong_and_numeric_ids_are_refused()
     {
         var (status, _, _) = await Http.PostAsync("/ratings", Json.Ratings((new string('u', 300), "i", 3)));
         Assert.Equal(400, status);
 
-        var huge = Json.Ratings(Enumerable.Range(0, 3000).Select(i => ($"big{i}", $"item{i}", 3.0)).ToArray());
+        var (numericStatus, body, contentType) = await Http.PostAsync("/ratings", """{"ratings":[{"user":196,"item":"242","value":3}]}""");
+        Assert.Equal(400, numericStatus);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Contains("ratings[0].user", body!["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/ratings")]
+    [InlineData("/predictions")]
+    [InlineData("/model/retrain")]
+    public async Task An_oversized_body_gets_413_problem_json_and_changes_nothing(string path)
+    {
+        var before = (await Http.GetJsonAsync("/model")).Body!;
+        var huge = path == "/predictions"
+            ? System.Text.Json.JsonSerializer.Serialize(new { pairs = Enumerable.Range(0, 3000).Select(i => new { user = $"big{i}", item = $"item{i}" }) })
+            : Json.Ratings(Enumerable.Range(0, 3000).Select(i => ($"big{i}", $"item{i}", 3.0)).ToArray());
         Assert.True(huge.Length > 65536);
-        var (bigStatus, _, bigType) = await Http.PostAsync("/ratings", huge);
-        Assert.Equal(400, bigStatus);
-        Assert.Equal("application/problem+json", bigType);
+
+        var (status, body, contentType) = await Http.PostAsync(path, huge);
+
+        Assert.Equal(413, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Contains("65536", body!["detail"]!.GetValue<string>());
+        var after = (await Http.GetJsonAsync("/model")).Body!;
+        Assert.Equal(before["ratings"]!.GetValue<long>(), after["ratings"]!.GetValue<long>());
+        Assert.Equal(before["status"]!.GetValue<string>(), after["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_oversized_body_sent_without_a_length_gets_413_problem_json()
+    {
+        var before = await RatingCountAsync();
+        var huge = Json.Ratings(Enumerable.Range(0, 3000).Select(i => ($"chunk{i}", $"item{i}", 3.0)).ToArray());
+        using var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(huge)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ratings") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(413, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("65536", await response.Content.ReadAsStringAsync());
+        Assert.Equal(before, await RatingCountAsync());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_gets_415_problem_json()
+    {
+        using var content = new StringContent("""{"ratings":[]}""", System.Text.Encoding.UTF8, "text/plain");
+        using var response = await Http.PostAsync("/ratings", content);
+
+        Assert.Equal(415, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("application/json", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

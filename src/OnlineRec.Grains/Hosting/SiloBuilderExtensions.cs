@@ -32,12 +32,11 @@ public static class SiloBuilderExtensions
         silo.AddGrainService<ItemReplicaService>();
 
         var services = silo.Services;
-        services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.Section))
-            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
-        services.AddOptions<LearningOptions>().Bind(configuration.GetSection(LearningOptions.Section));
-        services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(ReconcilerOptions.Section));
-        services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.Section));
-        services.AddOptions<RecoveryOptions>().Bind(configuration.GetSection(RecoveryOptions.Section));
+        services.AddValidatedOptions<ModelOptions, ModelOptionsValidator>(configuration, ModelOptions.Section);
+        services.AddValidatedOptions<LearningOptions, LearningOptionsValidator>(configuration, LearningOptions.Section);
+        services.AddValidatedOptions<ReconcilerOptions, ReconcilerOptionsValidator>(configuration, ReconcilerOptions.Section);
+        services.AddValidatedOptions<ServingOptions, ServingOptionsValidator>(configuration, ServingOptions.Section);
+        services.AddValidatedOptions<RecoveryOptions, RecoveryOptionsValidator>(configuration, RecoveryOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ItemFactorIndex(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Factors));

@@ -80,16 +80,16 @@ public sealed class SqliteStorageOptions
     /// <summary>Throws with a readable message when a setting is out of range.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("DataDirectory must be set.");
+        if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("DataDirectory must be set (was empty).");
         foreach (var name in new[] { RatingLogFileName, GrainStateFileName, ModelStoreFileName })
-            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("Database file names must be set.");
-        if (BusyTimeout < TimeSpan.Zero) throw new ArgumentException("BusyTimeout must be ≥ 0.");
-        if (IdempotencyRetention <= TimeSpan.Zero) throw new ArgumentException("IdempotencyRetention must be > 0.");
-        if (ModelVersionsToKeep < 1) throw new ArgumentException("ModelVersionsToKeep must be ≥ 1.");
-        if (MaxRatingsPerTransaction < 1) throw new ArgumentException("MaxRatingsPerTransaction must be ≥ 1.");
-        if (MaxBatchSize < 1) throw new ArgumentException("MaxBatchSize must be ≥ 1.");
-        if (IndexChunkRows < 1) throw new ArgumentException("IndexChunkRows must be ≥ 1.");
-        if (IndexMaxDelay < TimeSpan.Zero) throw new ArgumentException("IndexMaxDelay must be ≥ 0.");
-        if (ReadPageSize < 1) throw new ArgumentException("ReadPageSize must be ≥ 1.");
+            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("RatingLogFileName, GrainStateFileName and ModelStoreFileName must be set (one was empty).");
+        if (BusyTimeout < TimeSpan.Zero) throw new ArgumentException($"BusyTimeout must be ≥ 0 (was {BusyTimeout}).");
+        if (IdempotencyRetention <= TimeSpan.Zero) throw new ArgumentException($"IdempotencyRetention must be > 0 (was {IdempotencyRetention}).");
+        if (ModelVersionsToKeep < 1) throw new ArgumentException($"ModelVersionsToKeep must be ≥ 1 (was {ModelVersionsToKeep}).");
+        if (MaxRatingsPerTransaction < 1) throw new ArgumentException($"MaxRatingsPerTransaction must be ≥ 1 (was {MaxRatingsPerTransaction}).");
+        if (MaxBatchSize < 1) throw new ArgumentException($"MaxBatchSize must be ≥ 1 (was {MaxBatchSize}).");
+        if (IndexChunkRows < 1) throw new ArgumentException($"IndexChunkRows must be ≥ 1 (was {IndexChunkRows}).");
+        if (IndexMaxDelay < TimeSpan.Zero) throw new ArgumentException($"IndexMaxDelay must be ≥ 0 (was {IndexMaxDelay}).");
+        if (ReadPageSize < 1) throw new ArgumentException($"ReadPageSize must be ≥ 1 (was {ReadPageSize}).");
     }
 }

@@ -1,17 +1,4 @@
-namespace OnlineRec.Silo;
-
-/// <summary>Where the silo keeps its data and how it finds the other silos.</summary>
-public enum ClusterMode
-{
-    /// <summary>One silo, SQLite files under Storage:DataDirectory, no server to install (the default).</summary>
-    Embedded,
-
-    /// <summary>
-    /// Any number of silos sharing one PostgreSQL database: Orleans membership, grain state and reminders (ADO.NET
-    /// providers) and OnlineRec's rating log and model store.
-    /// </summary>
-    Postgres,
-}
+namespace OnlineRec.Silo.Options;
 
 /// <summary>How this silo joins a cluster (section "Cluster").</summary>
 public sealed class SiloClusterOptions
@@ -43,19 +30,4 @@ public sealed class SiloClusterOptions
 
     /// <summary>Apply the database schema at start-up (Postgres mode). Turn off when a `migrate` step runs it instead.</summary>
     public bool MigrateOnStart { get; set; } = true;
-}
-
-/// <summary>REST API limits (section "Api").</summary>
-public sealed class ApiOptions
-{
-    public const string Section = "Api";
-
-    /// <summary>Largest accepted request body; larger bodies get 400 before anything is parsed.</summary>
-    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
-
-    /// <summary>Largest k for recommendation and similar-item queries.</summary>
-    public int MaxResults { get; set; } = 1000;
-
-    /// <summary>Largest number of pairs in one POST /predictions.</summary>
-    public int MaxPredictionPairs { get; set; } = 10_000;
 }

@@ -22,6 +22,8 @@ public sealed class RunningSilo : IAsyncDisposable
     public string DataDirectory { get; }
     private bool OwnsDirectory { get; }
     public Uri BaseAddress { get; private set; } = null!;
+    public int SiloPort { get; private set; }
+    public int GatewayPort { get; private set; }
     public HttpClient Http { get; private set; } = null!;
 
     public static async Task<RunningSilo> StartAsync(string? dataDirectory = null, params string[] extraArgs)
@@ -36,12 +38,14 @@ public sealed class RunningSilo : IAsyncDisposable
     {
         var httpPort = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        SiloPort = FreePort();
+        GatewayPort = FreePort();
         string[] args =
         [
             "--urls", BaseAddress.ToString().TrimEnd('/'),
             "--data-dir", DataDirectory,
-            "--silo-port", FreePort().ToString(),
-            "--gateway-port", FreePort().ToString(),
+            "--silo-port", SiloPort.ToString(),
+            "--gateway-port", GatewayPort.ToString(),
             "--factors", "8",
             "--retrain-period", "00:00:00",
             "--Model:ModelPollInterval", "00:00:00.200",
@@ -78,7 +82,7 @@ public sealed class RunningSilo : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
