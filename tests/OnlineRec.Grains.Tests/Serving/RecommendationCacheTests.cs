@@ -3,7 +3,7 @@ using OnlineRec.Abstractions;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Serving;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Grains.Tests.Serving;
 
 public sealed class RecommendationCacheTests
 {

@@ -5,7 +5,7 @@ using OnlineRec.Core.Training.Sharded;
 using OnlineRec.Grains.Reconciliation;
 using Orleans.Runtime;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Grains.Tests.Reconciliation;
 
 [Collection(ClusterCollection.Name)]
 public sealed class DistributedAlsTests(ClusterFixture fixture)

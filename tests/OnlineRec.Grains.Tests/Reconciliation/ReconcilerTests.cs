@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using OnlineRec.Abstractions;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Grains.Tests.Reconciliation;
 
 [Collection(ClusterCollection.Name)]
 public sealed class ReconcilerTests(ClusterFixture fixture)

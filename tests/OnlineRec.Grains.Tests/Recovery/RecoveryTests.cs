@@ -4,7 +4,7 @@ using OnlineRec.Core.Model;
 using OnlineRec.Grains.Recovery;
 using Orleans.TestingHost;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Grains.Tests.Recovery;
 
 [Collection(ClusterCollection.Name)]
 public sealed class RecoveryTests(ClusterFixture fixture)

@@ -1,6 +1,6 @@
 using OnlineRec.Grains.Learning;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Grains.Tests.Learning;
 
 public sealed class AppliedSequencesTests
 {

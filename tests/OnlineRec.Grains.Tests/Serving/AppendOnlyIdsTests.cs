@@ -1,6 +1,6 @@
 using OnlineRec.Grains.Serving;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Grains.Tests.Serving;
 
 public sealed class AppendOnlyIdsTests
 {

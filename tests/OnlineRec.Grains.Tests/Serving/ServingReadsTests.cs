@@ -4,7 +4,7 @@ using OnlineRec.Abstractions;
 using OnlineRec.Grains.Serving;
 using Orleans.TestingHost;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Grains.Tests.Serving;
 
 /// <summary>The batched read path against the user grains it stands in for, on both silos of the test cluster.</summary>
 [Collection(ClusterCollection.Name)]

@@ -7,7 +7,7 @@ using Orleans.Core.Internal;
 using Orleans.Storage;
 using Orleans.TestingHost;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Grains.Tests.Learning;
 
 /// <summary>What a user grain persists, and what a reactivated grain makes of it together with the rating log.</summary>
 [Collection(ClusterCollection.Name)]

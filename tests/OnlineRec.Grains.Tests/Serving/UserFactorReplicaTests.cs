@@ -1,7 +1,7 @@
 using OnlineRec.Abstractions;
 using OnlineRec.Grains.Serving;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Grains.Tests.Serving;
 
 public sealed class UserFactorReplicaTests
 {

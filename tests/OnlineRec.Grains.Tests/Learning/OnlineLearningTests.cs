@@ -4,7 +4,7 @@ using OnlineRec.Core.Training;
 using OnlineRec.Grains.Serving;
 using Orleans.TestingHost;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Grains.Tests.Learning;
 
 [Collection(ClusterCollection.Name)]
 public sealed class OnlineLearningTests(ClusterFixture fixture)
