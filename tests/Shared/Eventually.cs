@@ -1,4 +1,4 @@
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Testing;
 
 /// <summary>Polls a condition that the asynchronous pipeline (log → stream → grains) makes true shortly.</summary>
 internal static class Eventually

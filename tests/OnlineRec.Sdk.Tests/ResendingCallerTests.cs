@@ -3,7 +3,7 @@ using OnlineRec.Abstractions;
 using OnlineRec.Sdk;
 using Orleans.Runtime;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Sdk.Tests;
 
 /// <summary>The typed client's resends: which failures are sent again, how often, and what a closed gateway connection does.</summary>
 public sealed class ResendingCallerTests

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OnlineRec.Abstractions;
 using Orleans.Serialization;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Abstractions.Tests;
 
 public sealed class IdListTests
 {

@@ -2,7 +2,7 @@ using OnlineRec.Abstractions;
 using Orleans.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace OnlineRec.Grains.Tests;
+namespace OnlineRec.Abstractions.Tests;
 
 public sealed class RatingBatchTests
 {
