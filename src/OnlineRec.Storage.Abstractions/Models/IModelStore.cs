@@ -1,5 +1,3 @@
-using OnlineRec.Core.Model;
-
 namespace OnlineRec.Storage.Models;
 
 /// <summary>
@@ -22,14 +20,3 @@ public interface IModelStore : IAsyncDisposable
     /// <summary>What is stored, newest first, without loading the models.</summary>
     Task<IReadOnlyList<ModelSnapshotInfo>> GetVersionsAsync(CancellationToken cancellationToken = default);
 }
-
-/// <summary>
-/// An installed model version. <paramref name="MetadataJson"/> holds hyperparameters and metrics as the trainer chose
-/// to describe them (stored verbatim).
-/// </summary>
-public sealed record ModelSnapshot(long Version, DateTimeOffset CreatedAt, long TrainedUpToSequence, string MetadataJson, MfModel Model);
-
-/// <summary>A stored version's description without its factors.</summary>
-public sealed record ModelSnapshotInfo(
-    long Version, DateTimeOffset CreatedAt, long TrainedUpToSequence, string MetadataJson,
-    int Factors, int UserCount, int ItemCount, long PayloadBytes);

@@ -36,26 +36,3 @@ public static class RatingBatchValidator
         return null;
     }
 }
-
-/// <summary>A batch was refused before anything of it was stored.</summary>
-public sealed class InvalidRatingBatchException : ArgumentException
-{
-    public InvalidRatingBatchException(int index, string reason)
-        : base(index >= 0 ? $"Rating #{index} of the batch is invalid: {reason}. Nothing was stored." : $"Invalid rating batch: {reason}. Nothing was stored.")
-    {
-        Index = index;
-        Reason = reason;
-    }
-
-    /// <summary>Position of the offending rating in the batch, or −1 when the batch as a whole is at fault.</summary>
-    public int Index { get; }
-
-    public string Reason { get; }
-}
-
-/// <summary>An idempotency key came back with a batch that cannot be the one first stored under it.</summary>
-public sealed class IdempotencyKeyConflictException(string key, long storedCount, int newCount)
-    : InvalidOperationException($"Idempotency key '{key}' was used for a batch of {storedCount} ratings; this batch has {newCount}.")
-{
-    public string Key { get; } = key;
-}

@@ -46,38 +46,3 @@ public interface IRatingLog : IAsyncDisposable
     /// <summary>Forgets idempotency keys recorded before <paramref name="olderThan"/>; returns how many were removed.</summary>
     Task<int> PruneIdempotencyKeysAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default);
 }
-
-/// <summary>Where an appended batch landed: sequences FirstSequence..LastSequence inclusive.</summary>
-public readonly record struct AppendResult(long FirstSequence, long LastSequence, bool WasDuplicate)
-{
-    public long Count => LastSequence - FirstSequence + 1;
-}
-
-/// <summary>A rating as stored in the log, with the sequence number the log assigned to it.</summary>
-public readonly record struct LoggedRating(long Sequence, string User, string Item, float Value, long Timestamp)
-{
-    public RatingEvent ToEvent() => new(User, Item, Value, Timestamp);
-}
-
-/// <summary>Aggregate figures of the log; <see cref="MeanRating"/> is 0 for an empty log.</summary>
-public sealed record RatingLogStats(long Count, long DistinctUsers, long DistinctItems, double MeanRating, long LastSequence);
-
-/// <summary>Which id a rating is sharded by.</summary>
-public enum ShardKey
-{
-    User = 0,
-    Item = 1,
-}
-
-/// <summary>Shard <see cref="Index"/> of <see cref="Count"/> of the log's ratings, by user or by item.</summary>
-public readonly record struct RatingShard(ShardKey Key, int Index, int Count)
-{
-    public void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(Count, 1, nameof(Count));
-        if (Index < 0 || Index >= Count) throw new ArgumentOutOfRangeException(nameof(Index), Index, $"Must be in [0, {Count}).");
-    }
-
-    /// <summary>The id the shard is decided by.</summary>
-    public string IdOf(in LoggedRating rating) => Key == ShardKey.User ? rating.User : rating.Item;
-}
