@@ -1,5 +1,5 @@
 using OnlineRec.Grains;
-using OnlineRec.Storage.Hosting;
+using OnlineRec.Storage.Sqlite.Hosting;
 
 namespace OnlineRec.Silo.Hosting;
 
