@@ -32,9 +32,6 @@ public sealed class ModelOptions
     /// <summary>How often each silo looks for a newly installed model version.</summary>
     public TimeSpan ModelPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Maximum length of a user or item id.</summary>
-    public int MaxIdLength { get; set; } = 256;
-
     public RatingScale ParsedScale() => Core.Model.RatingScale.Parse(RatingScale);
 
     public SgdStepParameters StepParameters() => new(LearningRate, Regularization, BiasRegularization);
@@ -44,7 +41,6 @@ public sealed class ModelOptions
         if (Factors is < 1 or > 1024) throw new ArgumentException($"Model:Factors must be in 1..1024 (was {Factors}).");
         if (!StepParameters().IsValid) throw new ArgumentException("Model:LearningRate must be > 0 and regularisations ≥ 0, all finite.");
         if (!float.IsFinite(InitialStd) || InitialStd < 0) throw new ArgumentException("Model:InitialStd must be finite and ≥ 0.");
-        if (MaxIdLength is < 1 or > 4096) throw new ArgumentException("Model:MaxIdLength must be in 1..4096.");
         ParsedScale();
     }
 }

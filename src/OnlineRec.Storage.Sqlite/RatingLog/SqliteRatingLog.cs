@@ -54,7 +54,7 @@ public sealed class SqliteRatingLog : IRatingLog
 
     public Task<AppendResult> AppendAsync(IReadOnlyList<RatingEvent> ratings, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
-        RatingBatchValidator.Validate(ratings, idempotencyKey, _options.MaxBatchSize);
+        RatingRules.ThrowIfInvalid(ratings, idempotencyKey, _options.MaxBatchSize);
         cancellationToken.ThrowIfCancellationRequested();
         var now = NowMs();
         if (idempotencyKey is not null) SchedulePruneIfDue(now);
