@@ -6,7 +6,7 @@ namespace OnlineRec.Storage.Sqlite;
 /// <summary>
 /// One prepared statement driven through SQLite's C API with positional binds, for the few statements run once per
 /// rating. Microsoft.Data.Sqlite re-resolves every named parameter and re-walks the command's statement list on each
-/// execution, which made binding cost more than SQLite's own insert work (about half the log writer's managed CPU).
+/// execution, so binding cost more than SQLite's own insert work (docs/decisions/0019-sqlite-raw-insert.md).
 /// Not thread-safe: it belongs to the single writer's connection, like everything in <see cref="SqliteWriteSession"/>.
 /// </summary>
 public sealed class RawInsert : IDisposable

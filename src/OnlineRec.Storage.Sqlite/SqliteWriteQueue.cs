@@ -17,8 +17,8 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
     private readonly Thread _writer;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<WriteOperation> _group = new();
-    // Wakes the writer. No spinning before it sleeps: a sync wait on the channel (Task.Wait) spun between groups and
-    // cost 3.5 % of a busy silo's CPU, taken from the grains on a 2-core machine.
+    // Wakes the writer. No spinning before it sleeps: a sync wait on the channel (Task.Wait) spins between groups on
+    // cores the grains need (docs/decisions/0019-sqlite-raw-insert.md).
     private readonly ManualResetEventSlim _work = new(false, spinCount: 0);
 
     public SqliteWriteQueue(SqliteDatabase database, int maxWeightPerTransaction, int queueCapacity = 8192, string? name = null)
