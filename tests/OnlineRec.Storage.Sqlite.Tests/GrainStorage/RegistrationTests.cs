@@ -1,11 +1,15 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OnlineRec.Core.Model;
+using OnlineRec.Storage.Models;
+using OnlineRec.Storage.RatingLog;
 using OnlineRec.Storage.Sqlite.GrainStorage;
+using OnlineRec.Storage.Sqlite.Hosting;
 using Orleans;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
-using OnlineRec.Storage.Sqlite.Hosting;
 
 namespace OnlineRec.Storage.Sqlite.Tests.GrainStorage;
 
@@ -41,13 +45,16 @@ public sealed class RatingStorageRegistrationTests : IDisposable
     [Fact]
     public async Task Log_and_model_store_resolve_as_singletons_on_the_configured_directory()
     {
-        var services = new ServiceCollection().AddSqliteRatingStorage(o => o.DataDirectory = _dir.Path);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = _dir.Path })
+            .Build();
+        var services = new ServiceCollection().AddOnlineRecSqliteStorage(configuration);
         await using var provider = services.BuildServiceProvider();
 
-        var log = provider.GetRequiredService<OnlineRec.Storage.RatingLog.IRatingLog>();
-        Assert.Same(log, provider.GetRequiredService<OnlineRec.Storage.RatingLog.IRatingLog>());
-        await log.AppendAsync([new OnlineRec.Core.Model.RatingEvent("u", "i", 4, 0)]);
-        Assert.Null(await provider.GetRequiredService<OnlineRec.Storage.Models.IModelStore>().LoadLatestAsync());
+        var log = provider.GetRequiredService<IRatingLog>();
+        Assert.Same(log, provider.GetRequiredService<IRatingLog>());
+        await log.AppendAsync([new RatingEvent("u", "i", 4, 0)]);
+        Assert.Null(await provider.GetRequiredService<IModelStore>().LoadLatestAsync());
         Assert.True(File.Exists(Path.Combine(_dir.Path, "ratings.db")));
     }
 }
