@@ -12,7 +12,8 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props global.json .editorconfig ./
 COPY src/OnlineRec.Core/OnlineRec.Core.csproj src/OnlineRec.Core/
 COPY src/OnlineRec.Abstractions/OnlineRec.Abstractions.csproj src/OnlineRec.Abstractions/
-COPY src/OnlineRec.Storage/OnlineRec.Storage.csproj src/OnlineRec.Storage/
+COPY src/OnlineRec.Storage.Abstractions/OnlineRec.Storage.Abstractions.csproj src/OnlineRec.Storage.Abstractions/
+COPY src/OnlineRec.Storage.Sqlite/OnlineRec.Storage.Sqlite.csproj src/OnlineRec.Storage.Sqlite/
 COPY src/OnlineRec.Storage.Postgres/OnlineRec.Storage.Postgres.csproj src/OnlineRec.Storage.Postgres/
 COPY src/OnlineRec.Grains/OnlineRec.Grains.csproj src/OnlineRec.Grains/
 COPY src/OnlineRec.Api.Contracts/OnlineRec.Api.Contracts.csproj src/OnlineRec.Api.Contracts/

@@ -4,6 +4,8 @@ using OnlineRec.Core.Model;
 using OnlineRec.Storage.Models;
 using OnlineRec.Storage.RatingLog;
 using OnlineRec.Storage.Sqlite;
+using OnlineRec.Storage.Sqlite.Models;
+using OnlineRec.Storage.Sqlite.RatingLog;
 
 // Usage: dotnet run -c Release --project bench/OnlineRec.Storage.Benchmarks -- [append|read|model|all] [--ratings N] [--durability full|normal]
 //        dotnet run -c Release --project bench/OnlineRec.Storage.Benchmarks -- postgres [--ratings N] [--pg <connection string>]
@@ -14,7 +16,7 @@ var durability = (Option("--durability") ?? "full") == "normal" ? SqliteDurabili
 var indexChunk = int.Parse(Option("--index-chunk") ?? "20000", CultureInfo.InvariantCulture);
 var root = Path.Combine(Path.GetTempPath(), "onlinerec-storage-bench", Guid.NewGuid().ToString("N"));
 
-Console.WriteLine($"OnlineRec.Storage benchmarks: {Environment.ProcessorCount} cores, {RuntimeInfo()}, durability={durability}, index chunk={indexChunk}, load average {LoadAverage()}");
+Console.WriteLine($"Storage benchmarks: {Environment.ProcessorCount} cores, {RuntimeInfo()}, durability={durability}, index chunk={indexChunk}, load average {LoadAverage()}");
 try
 {
     if (mode is "append" or "all")

@@ -114,10 +114,7 @@ internal static class OnlineRecApi
     private static ProblemHttpResult? IdProblem(string? id, string what, ModelOptions options) =>
         IdReason(id, what, options) is { } reason ? Problems.BadRequest($"Invalid {what} id", reason + ".") : null;
 
-    private static string? IdReason(string? id, string what, ModelOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(id)) return $"{what} id is missing or blank";
-        if (id.Length > options.MaxIdLength) return $"{what} id is longer than {options.MaxIdLength} characters";
-        return null;
-    }
+    // The log's own id rule, so a path id the API accepts is one the log would store.
+    private static string? IdReason(string? id, string what, ModelOptions options) =>
+        OnlineRec.Storage.RatingLog.RatingRules.IdProblem(id, what);
 }

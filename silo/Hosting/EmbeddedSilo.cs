@@ -1,6 +1,6 @@
 using OnlineRec.Grains;
 using OnlineRec.Silo.Options;
-using OnlineRec.Storage.Hosting;
+using OnlineRec.Storage.Sqlite.Hosting;
 
 namespace OnlineRec.Silo.Hosting;
 

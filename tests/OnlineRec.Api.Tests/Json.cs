@@ -33,18 +33,3 @@ internal static class Json
         return ((int)response.StatusCode, node, response.Content.Headers.ContentType?.MediaType);
     }
 }
-
-internal static class Eventually
-{
-    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var value = await probe();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Condition not met in time; last value {value}");
-            await Task.Delay(50);
-        }
-    }
-}

@@ -6,6 +6,8 @@ using OnlineRec.Sdk;
 using OnlineRec.Storage.Models;
 using OnlineRec.Storage.RatingLog;
 using OnlineRec.Storage.Sqlite;
+using OnlineRec.Storage.Sqlite.Models;
+using OnlineRec.Storage.Sqlite.RatingLog;
 using Orleans.TestingHost;
 
 namespace OnlineRec.Grains.Tests;

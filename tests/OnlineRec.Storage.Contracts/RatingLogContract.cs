@@ -21,6 +21,9 @@ public abstract class RatingLogContract
         new("u1", " ", 3, 0),
         new(new string('u', 257), "i1", 3, 0),
         new(null!, "i1", 3, 0),
+        new("u\n1", "i1", 3, 0),
+        new("u1", "i\01", 3, 0),
+        new("u1\uD800", "i1", 3, 0),
     ];
 
     [ContractFact]
@@ -131,5 +134,35 @@ public abstract class RatingLogContract
         }
         await Assert.ThrowsAsync<InvalidRatingBatchException>(() => log.AppendAsync([]));
         Assert.Equal(1 + stored, (await log.AppendAsync([new RatingEvent(new string('u', 256), new string('i', 256), 4, 0)])).LastSequence);
+    }
+
+    [ContractFact]
+    public async Task A_batch_under_a_key_outside_the_rules_is_rejected_whole_and_a_key_of_256_characters_is_kept()
+    {
+        await using var log = OpenLog();
+        foreach (var key in new[] { "", new string('k', 257), "key\0", "key\uDC00" })
+        {
+            var error = await Assert.ThrowsAsync<InvalidRatingBatchException>(() => log.AppendAsync(SyntheticRatings.Batch(3), key));
+            Assert.Equal(-1, error.Index);
+        }
+        Assert.Equal(0, await log.CountAsync());
+
+        var longest = new string('k', 256);
+        var first = await log.AppendAsync(SyntheticRatings.Batch(3), longest);
+        Assert.True((await log.AppendAsync(SyntheticRatings.Batch(3), longest)).WasDuplicate);
+        Assert.Equal(first.LastSequence, await log.GetLastSequenceAsync());
+    }
+
+    [ContractFact]
+    public async Task Ids_with_surrogate_pairs_and_other_non_ascii_text_read_back_unchanged()
+    {
+        await using var log = OpenLog();
+        var user = "user-😀-ü-中";
+        var item = "item-\U0001F3B5";
+
+        await log.AppendAsync([new RatingEvent(user, item, 4, 1)]);
+
+        var read = Assert.Single(await log.ReadUserAsync(user).ToListAsync());
+        Assert.Equal((user, item), (read.User, read.Item));
     }
 }

@@ -23,7 +23,6 @@ public sealed class RatingIngestor(
     ILogger<RatingIngestor> logger)
 {
     private readonly RatingScale _scale = modelOptions.Value.ParsedScale();
-    private readonly int _maxIdLength = modelOptions.Value.MaxIdLength;
     private readonly int _partitions = learningOptions.Value.StreamPartitions;
     private readonly int _maxBatch = learningOptions.Value.MaxBatchSize;
     private IStreamProvider? _streams;
@@ -54,12 +53,15 @@ public sealed class RatingIngestor(
         return new IngestResult(events.Length, appended.FirstSequence, appended.LastSequence, appended.WasDuplicate, []);
     }
 
-    /// <summary>Every problem in the batch, by index; empty when the batch is acceptable.</summary>
+    /// <summary>
+    /// Every problem in the batch, by index; empty when the batch is acceptable. Ids, the key and finiteness are
+    /// <see cref="RatingRules"/>, the same rules the log applies, so a batch accepted here is never refused there.
+    /// </summary>
     public RatingRejection[] Validate(IReadOnlyList<RatingInput>? ratings, string? idempotencyKey)
     {
         if (ratings is null || ratings.Count == 0) return [new RatingRejection(-1, "the batch holds no ratings")];
         if (ratings.Count > _maxBatch) return [new RatingRejection(-1, $"the batch holds {ratings.Count} ratings; at most {_maxBatch} are allowed per call")];
-        if (idempotencyKey is { Length: > 256 }) return [new RatingRejection(-1, "the idempotency key is longer than 256 characters")];
+        if (RatingRules.IdempotencyKeyProblem(idempotencyKey) is { } keyProblem) return [new RatingRejection(-1, keyProblem)];
         List<RatingRejection>? problems = null;
         for (var i = 0; i < ratings.Count; i++)
         {
@@ -73,20 +75,11 @@ public sealed class RatingIngestor(
     private string? ValidateOne(RatingInput? rating)
     {
         if (rating is null) return "the entry is null";
-        if (IdProblem(rating.User, "user") is { } userProblem) return userProblem;
-        if (IdProblem(rating.Item, "item") is { } itemProblem) return itemProblem;
-        if (rating.Timestamp < 0) return $"timestamp {rating.Timestamp} is negative";
-        // A double that fits the scale must also survive the float the model stores.
-        return _scale.Validate(rating.Value) ?? (float.IsFinite((float)rating.Value) ? null : "rating is not representable");
-    }
-
-    private string? IdProblem(string? id, string what)
-    {
-        if (string.IsNullOrWhiteSpace(id)) return $"{what} id is missing or blank";
-        if (id.Length > _maxIdLength) return $"{what} id is {id.Length} characters long; at most {_maxIdLength} are allowed";
-        foreach (var c in id)
-            if (char.IsControl(c)) return $"{what} id contains a control character";
-        return null;
+        return RatingRules.IdProblem(rating.User, "user")
+               ?? RatingRules.IdProblem(rating.Item, "item")
+               ?? (rating.Timestamp < 0 ? $"timestamp {rating.Timestamp} is negative" : null)
+               ?? RatingRules.ValueProblem(rating.Value)
+               ?? _scale.Validate(rating.Value);
     }
 
     private async Task PublishAsync(RatingEvent[] events, long firstSequence)

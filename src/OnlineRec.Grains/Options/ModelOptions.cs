@@ -32,9 +32,6 @@ public sealed class ModelOptions
     /// <summary>How often each silo looks for a newly installed model version.</summary>
     public TimeSpan ModelPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Maximum length of a user or item id.</summary>
-    public int MaxIdLength { get; set; } = 256;
-
     public RatingScale ParsedScale() => Core.Model.RatingScale.Parse(RatingScale);
 
     public SgdStepParameters StepParameters() => new(LearningRate, Regularization, BiasRegularization);

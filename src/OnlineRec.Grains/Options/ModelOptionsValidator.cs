@@ -13,9 +13,7 @@ public sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
             .Finite(nameof(o.Regularization), o.Regularization, 0)
             .Finite(nameof(o.BiasRegularization), o.BiasRegularization, 0)
             .Finite(nameof(o.InitialStd), o.InitialStd, 0)
-            .Positive(nameof(o.ModelPollInterval), o.ModelPollInterval)
-            // The storage logs refuse ids over 256 characters, so a larger limit here would only move the refusal.
-            .InRange(nameof(o.MaxIdLength), o.MaxIdLength, 1, 256);
+            .Positive(nameof(o.ModelPollInterval), o.ModelPollInterval);
         string? scaleProblem = null;
         try
         {

@@ -45,8 +45,7 @@ public sealed class PostgresRatingLog : IRatingLog
 
     public Task<AppendResult> AppendAsync(IReadOnlyList<RatingEvent> ratings, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
-        RatingBatchValidator.Validate(ratings, idempotencyKey, _options.MaxBatchSize);
-        PostgresTextRules.Validate(ratings, idempotencyKey);
+        RatingRules.ThrowIfInvalid(ratings, idempotencyKey, _options.MaxBatchSize);
         cancellationToken.ThrowIfCancellationRequested();
         if (idempotencyKey is not null) SchedulePruneIfDue(NowMs());
         return _writer.EnqueueAsync(new AppendRequest(ratings, idempotencyKey, cancellationToken));
