@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OnlineRec.Abstractions;
+using OnlineRec.Grains.Model;
 using OnlineRec.Grains.Serving;
 using Orleans.TestingHost;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Grains.Ingestion;
 using OnlineRec.Grains.Learning;
+using OnlineRec.Grains.Model;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Recovery;
 using OnlineRec.Grains.Reconciliation;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Core.Model;
 using OnlineRec.Core.Training;
+using OnlineRec.Grains.Model;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Serving;
 

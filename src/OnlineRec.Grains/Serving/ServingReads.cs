@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Core.Model;
+using OnlineRec.Grains.Model;
 using OnlineRec.Grains.Options;
 using CacheHints = OnlineRec.Core.Serving.CacheHints;
 
