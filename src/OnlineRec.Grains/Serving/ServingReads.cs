@@ -112,14 +112,7 @@ public sealed class ServingReads(
                     (viaGrain ??= []).Add(i);
                     continue;
                 }
-                var itemGeneration = items.Generation;
-                if (recommendations.TryGet(row, model.Version, itemGeneration, count) is not { } top)
-                {
-                    // The row carries everything the grain would use (vector, bias, rated items), so no grain hop.
-                    top = PredictionFormula.Recommend(model.GlobalMean, row.Known, row.Bias, row.Vector, row.Rated, count, items, _scale);
-                    recommendations.Store(row, model.Version, itemGeneration, count, top);
-                }
-                answers[i] = top;
+                answers[i] = RecommendFromRow(row, model, count);
             }
         }
         finally
@@ -148,6 +141,35 @@ public sealed class ServingReads(
             }
         }));
         return new RecommendationLists(answers, [.. failures]);
+    }
+
+    /// <summary>The user grain's own answer, from the row it just published (so it equals what the replica serves).</summary>
+    public Prediction PredictFromRow(UserRow row, string user, string item) =>
+        new(user, item, Score(row, catalog.Current, item), row.ModelVersion);
+
+    /// <summary>The user grain's own scores for many items, in the order given.</summary>
+    public float[] PredictFromRow(UserRow row, string[] itemIds)
+    {
+        var model = catalog.Current;
+        var scores = new float[itemIds.Length];
+        for (var i = 0; i < itemIds.Length; i++) scores[i] = Score(row, model, itemIds[i]);
+        return scores;
+    }
+
+    /// <summary>The user grain's own top list, from the row it just published.</summary>
+    public ScoredItem[] RecommendFromRow(UserRow row, int count) => count <= 0 ? [] : RecommendFromRow(row, catalog.Current, count);
+
+    private float Score(UserRow row, InstalledModel model, string item) =>
+        PredictionFormula.Score(model.GlobalMean, row.Known, row.Bias, row.Vector, items, item, _scale);
+
+    private ScoredItem[] RecommendFromRow(UserRow row, InstalledModel model, int count)
+    {
+        var itemGeneration = items.Generation;
+        if (recommendations.TryGet(row, model.Version, itemGeneration, count) is { } cached) return cached;
+        // The row carries everything the grain would use (vector, bias, rated items), so no grain hop.
+        var top = PredictionFormula.Recommend(model.GlobalMean, row.Known, row.Bias, row.Vector, row.Rated, count, items, _scale);
+        recommendations.Store(row, model.Version, itemGeneration, count, top);
+        return top;
     }
 
     /// <summary>
