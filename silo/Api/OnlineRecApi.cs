@@ -70,12 +70,11 @@ internal static class OnlineRecApi
     private static async Task<IResult> GetPrediction(string user, string item, ServingReads reads, IOptions<ModelOptions> model)
     {
         if ((IdProblem(user, "user", model.Value) ?? IdProblem(item, "item", model.Value)) is { } problem) return problem;
-        var answers = await reads.PredictAsync(new PredictionQuery([user], [item]));
-        if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
-        return Results.Json(new PredictionResponse(user, item, answers.ScoreAt(0), answers.ModelVersionAt(0)), ApiJsonContext.Default.PredictionResponse);
+        var prediction = await reads.PredictAsync(user, item);
+        return Results.Json(new PredictionResponse(user, item, prediction.Score, prediction.ModelVersion), ApiJsonContext.Default.PredictionResponse);
     }
 
-    private static async Task<IResult> PostPredictions(HttpRequest request, IGrainFactory grains, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
+    private static async Task<IResult> PostPredictions(HttpRequest request, ServingReads reads, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
     {
         PredictionsRequest? body;
         try
@@ -90,24 +89,17 @@ internal static class OnlineRecApi
         if (body.Pairs.Count > api.Value.MaxPredictionPairs)
             return Problems.BadRequest("Too many pairs", $"At most {api.Value.MaxPredictionPairs} pairs per request.");
 
-        // One grain call per distinct user, all users in parallel; answers go back in request order.
-        var byUser = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < body.Pairs.Count; i++)
         {
             var pair = body.Pairs[i];
             var reason = pair is null ? "the entry is null"
                 : IdReason(pair.User, "user", model.Value) ?? IdReason(pair.Item, "item", model.Value);
             if (reason is not null) return Problems.BadRequest("Invalid predictions request", $"pairs[{i}]: {reason}.");
-            if (!byUser.TryGetValue(pair!.User!, out var rows)) byUser[pair.User!] = rows = [];
-            rows.Add(i);
         }
-        var scores = new float[body.Pairs.Count];
-        await Task.WhenAll(byUser.Select(async entry =>
-        {
-            var items = entry.Value.Select(i => body.Pairs[i]!.Item!).ToArray();
-            var userScores = await grains.GetGrain<IUserGrain>(entry.Key).PredictMany(items);
-            for (var j = 0; j < entry.Value.Count; j++) scores[entry.Value[j]] = userScores[j];
-        }));
+        var answers = await reads.PredictAsync(body.Pairs.Select(p => p!.User!).ToArray(), body.Pairs.Select(p => p!.Item!).ToArray());
+        if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
+        var scores = new float[answers.Count];
+        for (var i = 0; i < scores.Length; i++) scores[i] = answers.ScoreAt(i);
         return Results.Json(new PredictionsResponse(scores), ApiJsonContext.Default.PredictionsResponse);
     }
 
@@ -116,9 +108,7 @@ internal static class OnlineRecApi
         if (IdProblem(user, "user", model.Value) is { } problem) return problem;
         var count = k ?? 10;
         if (count < 1 || count > api.Value.MaxResults) return Problems.BadRequest("Invalid k", $"k must be between 1 and {api.Value.MaxResults}.");
-        var answers = await reads.RecommendAsync(new RecommendationQuery([user], [count]));
-        if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
-        var items = answers.Items[0];
+        var items = await reads.RecommendAsync(user, count);
         return Results.Json(new ItemsResponse(items.Select(i => new ScoredItemDto(i.Item, i.Score)).ToArray()), ApiJsonContext.Default.ItemsResponse);
     }
 

@@ -48,7 +48,7 @@ public sealed class UserGrain(
     public async Task<Prediction> Predict(string item) =>
         reads.PredictFromRow(await CurrentRowAsync(), Id, item);
 
-    public async Task<float[]> PredictMany(string[] items) =>
+    public async Task<PredictionAnswers> PredictMany(string[] items) =>
         reads.PredictFromRow(await CurrentRowAsync(), items);
 
     public async Task<ScoredItem[]> Recommend(int count) =>
