@@ -5,6 +5,7 @@
 # Usage: bench/serving-ab.sh <before-commit> [rounds=2]   → tables on stdout, JSON per run in $OUT.
 #   SCENARIOS=predict LEVELS=1000 bench/serving-ab.sh <commit> 4   → only those runs (shorter rounds, so more of them).
 #   WARMUP=2 bench/serving-ab.sh <commit>   → unmeasured seconds before each run, the same for both builds (default 5).
+#   VIA=http bench/serving-ab.sh <commit>   → the measured runs through the REST API instead of the .NET client.
 # The data (10,000 users × 2,000 items, 2 × 500k synthetic ratings, one retrain) is built on first use in $OUT/data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ OUT=${OUT:-/tmp/onlinerec-serving-ab}
 SCENARIOS=${SCENARIOS:-predict,recommend}
 LEVELS=${LEVELS:-1,100,1000}
 WARMUP=${WARMUP:-5}
+VIA=${VIA:-client}
 mkdir -p "$OUT"
 source bench/ab-common.sh
 build_before_and_after "$BEFORE"
@@ -33,7 +35,7 @@ for round in $(seq "$ROUNDS"); do
     O="dotnet $OUT/$side/client/onlinerec.dll"
     $O load --scenario predict,recommend --via client -c 500 --duration 8 --warmup 0 $P >/dev/null   # activates the users
     echo "$side, round $round (load average $(cut -d' ' -f1 /proc/loadavg))"
-    $O load --scenario "$SCENARIOS" --via client -c "$LEVELS" --warmup "$WARMUP" $P --json "$OUT/$side-$round.json" | grep -E "^│ (predict|recommend)"
+    $O load --scenario "$SCENARIOS" --via "$VIA" -c "$LEVELS" --warmup "$WARMUP" $P --json "$OUT/$side-$round.json" | grep -E "^│ (predict|recommend)"
     stop_silo
   done
 done

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Api.Contracts;
 using OnlineRec.Grains.Learning;
+using OnlineRec.Grains.Model;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Serving;
 using OnlineRec.Silo.Options;
@@ -51,36 +52,28 @@ internal static class OnlineRecApi
         [Description(ApiText.UserId)] string user, [Description(ApiText.ItemId)] string item, ServingReads reads, IOptions<ModelOptions> model)
     {
         if ((IdProblem(user, "user", model.Value) ?? IdProblem(item, "item", model.Value)) is { } problem) return problem;
-        var answers = await reads.PredictAsync(new PredictionQuery([user], [item]));
-        if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
-        return TypedResults.Ok(new PredictionResponse(user, item, answers.ScoreAt(0), answers.ModelVersionAt(0)));
+        var prediction = await reads.PredictAsync(user, item);
+        return TypedResults.Ok(new PredictionResponse(user, item, prediction.Score, prediction.ModelVersion));
     }
 
     private static async Task<Results<Ok<PredictionsResponse>, ProblemHttpResult>> PostPredictions(
-        [FromBody] PredictionsRequest body, IGrainFactory grains, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
+        [FromBody] PredictionsRequest body, ServingReads reads, IOptions<ModelOptions> model, IOptions<ApiOptions> api)
     {
         if (body.Pairs is null) return Problems.BadRequest("Invalid predictions request", "The body must be {\"pairs\":[{\"user\":…,\"item\":…}]}.");
         if (body.Pairs.Count > api.Value.MaxPredictionPairs)
             return Problems.BadRequest("Too many pairs", $"At most {api.Value.MaxPredictionPairs} pairs per request.");
 
-        // One grain call per distinct user, all users in parallel; answers go back in request order.
-        var byUser = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < body.Pairs.Count; i++)
         {
             var pair = body.Pairs[i];
             var reason = pair is null ? "the entry is null"
                 : IdReason(pair.User, "user", model.Value) ?? IdReason(pair.Item, "item", model.Value);
             if (reason is not null) return Problems.BadRequest("Invalid predictions request", $"pairs[{i}]: {reason}.");
-            if (!byUser.TryGetValue(pair!.User!, out var rows)) byUser[pair.User!] = rows = [];
-            rows.Add(i);
         }
-        var scores = new float[body.Pairs.Count];
-        await Task.WhenAll(byUser.Select(async entry =>
-        {
-            var items = entry.Value.Select(i => body.Pairs[i]!.Item!).ToArray();
-            var userScores = await grains.GetGrain<IUserGrain>(entry.Key).PredictMany(items);
-            for (var j = 0; j < entry.Value.Count; j++) scores[entry.Value[j]] = userScores[j];
-        }));
+        var answers = await reads.PredictAsync(body.Pairs.Select(p => p!.User!).ToArray(), body.Pairs.Select(p => p!.Item!).ToArray());
+        if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
+        var scores = new float[answers.Count];
+        for (var i = 0; i < scores.Length; i++) scores[i] = answers.ScoreAt(i);
         return TypedResults.Ok(new PredictionsResponse(scores));
     }
 
@@ -90,9 +83,8 @@ internal static class OnlineRecApi
     {
         if (IdProblem(user, "user", model.Value) is { } problem) return problem;
         if (CountProblem(k, api.Value, out var count) is { } badK) return badK;
-        var answers = await reads.RecommendAsync(new RecommendationQuery([user], [count]));
-        if (answers.Failures.Length > 0) throw new InvalidOperationException(answers.Failures[0].Message);
-        return TypedResults.Ok(new ItemsResponse(answers.Items[0].Select(i => new ScoredItemDto(i.Item, i.Score)).ToArray()));
+        var items = await reads.RecommendAsync(user, count);
+        return TypedResults.Ok(new ItemsResponse(items.Select(i => new ScoredItemDto(i.Item, i.Score)).ToArray()));
     }
 
     private static async Task<Results<Ok<ItemsResponse>, ProblemHttpResult>> GetSimilar(

@@ -17,10 +17,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Predict")]
     Task<Prediction> Predict(string item);
 
-    /// <summary>Scores for many items, in the order given.</summary>
+    /// <summary>Predictions for many items, in the order given, each with the model version it was computed under.</summary>
     [ReadOnly]
     [Alias("PredictMany")]
-    Task<float[]> PredictMany(string[] items);
+    Task<PredictionAnswers> PredictMany(string[] items);
 
     /// <summary>The top <paramref name="count"/> items by predicted score, excluding items this user has rated.</summary>
     [ReadOnly]

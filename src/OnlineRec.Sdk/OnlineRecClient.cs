@@ -40,8 +40,8 @@ public sealed class OnlineRecClient
         var gateways = cluster.ServiceProvider.GetService(typeof(GatewayConnectionWatch)) as GatewayConnectionWatch;
         _resending = new ResendingCaller(gateways, _resilience);
         if (!coalescing.Enabled) return;
-        _predictions = new(PredictBatchAsync, coalescing, ReadOperations.Predict);
-        _recommendations = new(RecommendBatchAsync, coalescing, ReadOperations.Recommend);
+        _predictions = new(pairs => PredictBatchAsync(pairs, CancellationToken.None), coalescing, ReadOperations.Predict);
+        _recommendations = new(requests => RecommendBatchAsync(requests, CancellationToken.None), coalescing, ReadOperations.Recommend);
     }
 
     /// <summary>
@@ -68,22 +68,40 @@ public sealed class OnlineRecClient
     /// <c>AsTask()</c>): it is pooled, so the client allocates no task per request.
     /// </summary>
     public ValueTask<Prediction> PredictAsync(string user, string item, CancellationToken cancellationToken = default) =>
-        _predictions?.Enqueue((user, item), cancellationToken)
-        ?? new ValueTask<Prediction>(_cluster.GetGrain<IUserGrain>(user).Predict(item).WaitAsync(cancellationToken));
+        _predictions?.Enqueue((user, item), cancellationToken) ?? PredictAloneAsync(user, item, cancellationToken);
 
-    /// <summary>Scores for one user and many items, in the order given.</summary>
-    public Task<float[]> PredictManyAsync(string user, string[] items) =>
-        _cluster.GetGrain<IUserGrain>(user).PredictMany(items);
+    /// <summary>Scores for one user and many items, in the order given (one batched call).</summary>
+    public async Task<float[]> PredictManyAsync(string user, string[] items, CancellationToken cancellationToken = default)
+    {
+        var answers = await PredictBatchAsync(items.Select(item => (user, item)).ToArray(), cancellationToken);
+        var scores = new float[items.Length];
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = answers.TryGet(i, out var prediction) is { } error ? throw error : prediction.Score;
+        return scores;
+    }
 
     /// <summary>Top-<paramref name="count"/> items the user has not rated, best first (await once, as for <see cref="PredictAsync"/>).</summary>
     public ValueTask<ScoredItem[]> RecommendAsync(string user, int count = 10, CancellationToken cancellationToken = default) =>
-        _recommendations?.Enqueue((user, count), cancellationToken)
-        ?? new ValueTask<ScoredItem[]>(_cluster.GetGrain<IUserGrain>(user).Recommend(count).WaitAsync(cancellationToken));
+        _recommendations?.Enqueue((user, count), cancellationToken) ?? RecommendAloneAsync(user, count, cancellationToken);
 
-    private async Task<IBatchAnswers<Prediction>> PredictBatchAsync((string User, string Item)[] pairs)
+    // Without coalescing every request is a batch of its own, served by the same silo code as the coalesced ones.
+    private async ValueTask<Prediction> PredictAloneAsync(string user, string item, CancellationToken cancellationToken)
+    {
+        var answers = await PredictBatchAsync([(user, item)], cancellationToken);
+        return answers.TryGet(0, out var prediction) is { } error ? throw error : prediction;
+    }
+
+    private async ValueTask<ScoredItem[]> RecommendAloneAsync(string user, int count, CancellationToken cancellationToken)
+    {
+        var answers = await RecommendBatchAsync([(user, count)], cancellationToken);
+        return answers.TryGet(0, out var items) is { } error ? throw error : items;
+    }
+
+    private async Task<IBatchAnswers<Prediction>> PredictBatchAsync((string User, string Item)[] pairs, CancellationToken cancellationToken)
     {
         var query = new PredictionQuery(IdList.Of(pairs, static p => p.User), IdList.Of(pairs, static p => p.Item));
-        var answers = await _resending.CallAsync(token => _serving.PredictBatch(query, token), _resilience.ReadAttempts, ReadOperations.Predict);
+        var answers = await _resending.CallAsync(token => _serving.PredictBatch(query, token), _resilience.ReadAttempts, ReadOperations.Predict,
+            cancellationToken);
         return new PredictionBatch(pairs, answers);
     }
 
@@ -110,12 +128,13 @@ public sealed class OnlineRecClient
         }
     }
 
-    private async Task<IBatchAnswers<ScoredItem[]>> RecommendBatchAsync((string User, int Count)[] requests)
+    private async Task<IBatchAnswers<ScoredItem[]>> RecommendBatchAsync((string User, int Count)[] requests, CancellationToken cancellationToken)
     {
         var counts = new int[requests.Length];
         for (var i = 0; i < requests.Length; i++) counts[i] = requests[i].Count;
         var query = new RecommendationQuery(IdList.Of(requests, static r => r.User), counts);
-        var answers = await _resending.CallAsync(token => _serving.RecommendBatch(query, token), _resilience.ReadAttempts, ReadOperations.Recommend);
+        var answers = await _resending.CallAsync(token => _serving.RecommendBatch(query, token), _resilience.ReadAttempts, ReadOperations.Recommend,
+            cancellationToken);
         return new RecommendationBatch(answers);
     }
 

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using OnlineRec.Abstractions;
+using OnlineRec.Grains.Serving;
 using System.Text.Json.Nodes;
 
 namespace OnlineRec.Api.Tests;
@@ -169,6 +172,33 @@ public sealed class ApiContractTests(SiloFixture fixture) : IClassFixture<SiloFi
         // Each single prediction agrees with its slot in the batch.
         var single = (await Http.GetJsonAsync("/users/ord-u2/predictions/ord-b")).Body!["score"]!.GetValue<float>();
         Assert.Equal(single, scores[1], 5);
+    }
+
+    [Fact]
+    public async Task Single_and_batch_predictions_for_a_user_active_on_the_silo_are_answered_from_its_replica()
+    {
+        await Http.PostAsync("/ratings", Json.Ratings(("replica-u", "replica-a", 4)));
+        var replica = fixture.Silo.Services.GetRequiredService<UserFactorReplica>();
+        var row = await Eventually.Until(() => Task.FromResult(replica.TryGet("replica-u", out var r) ? r : null), r => r?.Rated.Count == 1);
+        var grain = fixture.Silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>("replica-u");
+        var fromGrain = (await grain.Predict("replica-a")).Score;
+
+        // A row the grain does not hold, one rating unit above its own answer: only the replica can answer with it.
+        replica.Publish("replica-u", row! with { Bias = row.Bias + 1f });
+        try
+        {
+            var (status, body, _) = await Http.PostAsync("/predictions", """{"pairs":[{"user":"replica-u","item":"replica-a"}]}""");
+            var single = (await Http.GetJsonAsync("/users/replica-u/predictions/replica-a")).Body!["score"]!.GetValue<float>();
+
+            Assert.Equal(200, status);
+            Assert.Equal(fromGrain + 1f, body!["scores"]![0]!.GetValue<float>(), 4);
+            Assert.Equal(fromGrain + 1f, single, 4);
+            Assert.Equal(fromGrain, (await grain.Predict("replica-a")).Score); // the grain's own state is untouched
+        }
+        finally
+        {
+            replica.Publish("replica-u", row);
+        }
     }
 
     [Fact]

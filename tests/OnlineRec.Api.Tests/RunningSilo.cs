@@ -26,6 +26,9 @@ public sealed class RunningSilo : IAsyncDisposable
     public int GatewayPort { get; private set; }
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The running host's services, for tests that look inside the silo (its replicas, its grains).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The silo is not running.");
+
     public static async Task<RunningSilo> StartAsync(string? dataDirectory = null, params string[] extraArgs)
     {
         var owns = dataDirectory is null;

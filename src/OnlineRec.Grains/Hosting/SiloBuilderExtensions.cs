@@ -2,10 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OnlineRec.Abstractions;
 using OnlineRec.Grains.Ingestion;
 using OnlineRec.Grains.Learning;
+using OnlineRec.Grains.Model;
 using OnlineRec.Grains.Options;
 using OnlineRec.Grains.Recovery;
 using OnlineRec.Grains.Reconciliation;
@@ -51,6 +53,13 @@ public static class SiloBuilderExtensions
         services.AddSingleton<RatingIngestor>();
         services.AddSingleton<LearningProgress>();
         services.AddSingleton(sp => new GrainReferenceCache<IItemGrain>(sp.GetRequiredService<IGrainFactory>()));
+        services.AddSingleton<SiloLearningPorts>();
+        services.AddSingleton(sp =>
+        {
+            var ports = sp.GetRequiredService<SiloLearningPorts>();
+            return new UserLearnerServices(sp.GetRequiredService<IOptions<ModelOptions>>().Value, sp.GetRequiredService<ModelCatalog>(),
+                ports, ports, sp.GetRequiredService<LearningProgress>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<UserLearner>());
+        });
         services.AddHostedService<ReconcilerScheduler>();
         services.AddSingleton<LogReplayer>();
         services.AddHostedService<SiloFailureReplayer>();

@@ -2,8 +2,9 @@ namespace OnlineRec.Grains.Learning;
 
 /// <summary>
 /// The log sequences of the ratings a user's vector includes beyond its model version's snapshot, in the compact form
-/// the user's state persists: sorted, each as the zigzag varint of its difference to the previous one (2–3 bytes per
-/// rating instead of the item id, value and sequence the state used to hold; the log has those).
+/// the user's state persists: sorted, each as the zigzag varint of its difference to the previous one. A difference
+/// below 64 takes one byte (ratings of one batch), below 8,192 two, below 2²⁰ three (other users' ratings in between).
+/// The items and values are not kept: the log has them.
 /// </summary>
 public static class AppliedSequences
 {

@@ -1,10 +1,10 @@
 namespace OnlineRec.Grains.Learning;
 
-/// <summary>An item a user rated: the value and the log sequence of the latest rating (later ratings supersede).</summary>
-[GenerateSerializer, Immutable, Alias("onlinerec.rated-item")]
-public readonly record struct RatedItem(float Value, long Sequence);
-
-/// <summary>Persisted state of a user grain.</summary>
+/// <summary>
+/// Persisted state of a user grain: its row and which logged ratings the row includes, not what it rated (the log has
+/// that, and <see cref="UserLearner"/> rebuilds it on activation). Field 4 held the rated items in an earlier form and
+/// is not reused (docs/decisions/0022-user-state-drops-the-rated-items-field.md).
+/// </summary>
 [GenerateSerializer, Alias("onlinerec.user-state")]
 public sealed class UserState
 {
@@ -18,14 +18,6 @@ public sealed class UserState
 
     /// <summary>Empty until the grain first initialises (lazily, from the model version or a seeded random draw).</summary>
     [Id(3)] public float[] Vector { get; set; } = [];
-
-    /// <summary>
-    /// Written by builds before the applied-sequence form (<see cref="AppliedAfterBase"/>): every rated item with its
-    /// latest sequence. Read once on activation to migrate when it holds entries; written empty, never null, so that a
-    /// rolled-back build reads a state it can activate (it would re-step the ratings after the snapshot once, which
-    /// the next retrain corrects, rather than fail on a null).
-    /// </summary>
-    [Id(4)] public Dictionary<string, RatedItem> LegacyRated { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Online SGD steps applied since the grain was created.</summary>
     [Id(5)] public long StepsApplied { get; set; }

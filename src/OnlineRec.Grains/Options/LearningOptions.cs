@@ -7,9 +7,9 @@ public sealed class LearningOptions
 
     /// <summary>
     /// Dirty grain state is written at most this often (write-behind); a crash loses at most this much, which the log
-    /// restores. Each write serialises the whole state (a user's rated items included), so under steady ingestion this
-    /// interval sets how many state writes per second every active grain costs: 10 s instead of 2 s cut the silo's
-    /// CPU per rating markedly (BENCHMARKS.md, end to end).
+    /// restores. Each write serialises the whole state (a user's row and applied sequences), so under steady ingestion
+    /// this interval sets how many state writes per second every active grain costs
+    /// (docs/decisions/0006-write-behind-interval-and-lazy-timers.md).
     /// </summary>
     public TimeSpan WriteBehindInterval { get; set; } = TimeSpan.FromSeconds(10);
 

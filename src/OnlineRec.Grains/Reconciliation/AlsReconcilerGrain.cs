@@ -6,7 +6,7 @@ using OnlineRec.Core.Model;
 using OnlineRec.Core.Training;
 using OnlineRec.Core.Training.Sharded;
 using OnlineRec.Grains.Options;
-using OnlineRec.Grains.Serving;
+using OnlineRec.Grains.Model;
 using OnlineRec.Storage.Models;
 using OnlineRec.Storage.RatingLog;
 using Orleans.Runtime;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using IdList = OnlineRec.Abstractions.IdList;
 using OnlineRec.Core.Model;
 using OnlineRec.Core.Serving;
 
@@ -190,10 +189,10 @@ public sealed class ItemFactorIndex
     /// Rows of a batched query's items: each item's row, or -1, in <paramref name="rows"/>, and a view to read them
     /// from. The rows' vectors are prefetched for the caller's next pass (see <see cref="IdTable.IndicesOf"/>).
     /// </summary>
-    public ItemRows LookUp(IdList items, Span<int> rows)
+    public ItemRows LookUp<TIds>(TIds items, Span<int> rows) where TIds : IIdSource
     {
         var table = _table; // one view for the whole batch
-        table.Index.IndicesOf(new IdListSource(items), rows);
+        table.Index.IndicesOf(items, rows);
         for (var i = 0; i < items.Count; i++)
         {
             if (rows[i] >= table.Count) rows[i] = -1; // added after this view: its row may be beyond these arrays

@@ -5,7 +5,7 @@ namespace OnlineRec.Grains.Serving;
 
 /// <summary>
 /// r̂ = μ + b_u + b_i + p_u·q_i, clamped to the scale, where an unknown user contributes neither bias nor vector and an
-/// unknown item neither. One definition, shared by the user grain and the batched serving path, so they agree exactly.
+/// unknown item neither. One definition, which <see cref="ServingReads"/> uses for every answer (from the replica or the grain).
 /// </summary>
 public static class PredictionFormula
 {

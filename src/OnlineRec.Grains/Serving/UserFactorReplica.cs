@@ -96,10 +96,10 @@ public sealed class UserFactorReplica
     /// Rows of a batched query's users, null where a user has none here. <paramref name="scratch"/> (as long as the
     /// batch) holds hashes and indices in between. Each row found is prefetched, for the caller's next pass.
     /// </summary>
-    public void LookUp(IdList users, Span<int> scratch, Span<UserRow?> found)
+    public void LookUp<TIds>(TIds users, Span<int> scratch, Span<UserRow?> found) where TIds : IIdSource
     {
         var rows = _rows; // one view for the whole batch
-        rows.Ids.IndicesOf(new IdListSource(users), scratch);
+        rows.Ids.IndicesOf(users, scratch);
         for (var i = 0; i < users.Count; i++)
         {
             var row = rows.At(scratch[i]);

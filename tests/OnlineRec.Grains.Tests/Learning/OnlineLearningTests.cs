@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OnlineRec.Abstractions;
 using OnlineRec.Core.Training;
-using OnlineRec.Grains.Serving;
+using OnlineRec.Grains.Model;
 using Orleans.TestingHost;
 
 namespace OnlineRec.Grains.Tests.Learning;

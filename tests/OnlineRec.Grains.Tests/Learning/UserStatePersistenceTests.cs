@@ -28,7 +28,6 @@ public sealed class UserStatePersistenceTests(ClusterFixture fixture)
         Assert.NotEqual(applied.Vector, reactivated.Vector);
 
         var saved = await ReadStateAsync(grain);
-        Assert.Empty(saved.LegacyRated); // empty, not null: what a rolled-back build can still read
         Assert.Equal(applied.RatingCount, saved.StepsApplied); // written at deactivation, before c
         Assert.Equal([first.FirstSequence, first.FirstSequence + 1], AppliedSequences.Decode(saved.AppliedAfterBase).Order());
     }
@@ -48,35 +47,30 @@ public sealed class UserStatePersistenceTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task State_saved_by_an_older_build_with_its_rated_items_is_migrated_without_stepping_twice()
+    public async Task A_state_that_holds_rated_items_instead_of_applied_sequences_re_steps_the_ratings_after_its_snapshot_once()
     {
         var probe = await fixture.Cluster.GrainFactory.GetGrain<IUserGrain>("probe-" + Guid.NewGuid().ToString("N")).GetFactors();
-        var user = "legacy-" + Guid.NewGuid().ToString("N");
+        var user = "rated-form-" + Guid.NewGuid().ToString("N");
         var grain = fixture.Cluster.GrainFactory.GetGrain<IUserGrain>(user);
-        var logged = await ClusterFixture.SharedLog.AppendAsync([new RatingEvent(user, "legacy-a", 4, 1), new RatingEvent(user, "legacy-b", 3, 2)]);
-        var vector = Enumerable.Range(1, probe.Vector.Length).Select(i => i / 100f).ToArray();
-        // What the previous build wrote after stepping legacy-a: the rated items themselves, no applied sequences.
-        await WriteStateAsync(grain, new UserState
+        var logged = await ClusterFixture.SharedLog.AppendAsync([new RatingEvent(user, "rated-form-a", 4, 1), new RatingEvent(user, "rated-form-b", 3, 2)]);
+        // The earlier form after stepping rated-form-a: its rated items in field 4, no applied sequences (field 7).
+        await WriteStateAsync(grain, new UserStateWithRatedItems
         {
             ModelVersion = probe.ModelVersion,
-            BaseSequence = 0,
-            Bias = 0.5f,
-            Vector = vector,
+            Vector = Enumerable.Range(1, probe.Vector.Length).Select(i => i / 100f).ToArray(),
             StepsApplied = 1,
-            LegacyRated = new(StringComparer.Ordinal) { ["legacy-a"] = new RatedItem(4, logged.FirstSequence) },
+            RatedItems = new(StringComparer.Ordinal) { ["rated-form-a"] = new RatedItemInEarlierForm(4, logged.FirstSequence) },
         });
 
-        var migrated = await grain.GetFactors();
-        Assert.Equal(2, migrated.RatingCount); // legacy-b stepped on activation, legacy-a not again
-        Assert.Equal(["legacy-a", "legacy-b"], (await grain.GetRatedItems()).Order());
+        var activated = await grain.GetFactors();
+        Assert.Equal(3, activated.RatingCount); // field 4 is not read: a is stepped a second time, b once
+        Assert.Equal(["rated-form-a", "rated-form-b"], (await grain.GetRatedItems()).Order());
 
         await DeactivateAsync(grain);
         var again = await grain.GetFactors();
-        Assert.Equal(2, again.RatingCount);
-        Assert.Equal(migrated.Vector, again.Vector);
-        var saved = await ReadStateAsync(grain);
-        Assert.Empty(saved.LegacyRated); // empty, not null: what a rolled-back build can still read
-        Assert.Equal([logged.FirstSequence, logged.LastSequence], AppliedSequences.Decode(saved.AppliedAfterBase).Order());
+        Assert.Equal(3, again.RatingCount); // only once: the state written since names the applied sequences
+        Assert.Equal(activated.Vector, again.Vector);
+        Assert.Equal([logged.FirstSequence, logged.LastSequence], AppliedSequences.Decode((await ReadStateAsync(grain)).AppliedAfterBase).Order());
     }
 
     /// <summary>A new user whose ratings are logged and delivered to its grain (as the stream would), one step each.</summary>
@@ -111,9 +105,28 @@ public sealed class UserStatePersistenceTests(ClusterFixture fixture)
         return state.State ?? throw new InvalidOperationException("no state read");
     }
 
-    private async Task WriteStateAsync(IUserGrain grain, UserState userState)
+    private async Task WriteStateAsync<TState>(IUserGrain grain, TState userState)
     {
-        var state = new GrainState<UserState>(userState);
+        var state = new GrainState<TState>(userState);
         await Storage.WriteStateAsync("user", grain.GetGrainId(), state);
     }
 }
+
+/// <summary>
+/// <see cref="UserState"/> in the form that held the rated items (field 4) rather than the applied sequences (field 7);
+/// docs/decisions/0022-user-state-drops-the-rated-items-field.md says what the current form makes of it.
+/// </summary>
+[GenerateSerializer, Alias("onlinerec.tests.user-state-with-rated-items")]
+public sealed class UserStateWithRatedItems
+{
+    [Id(0)] public int ModelVersion { get; set; }
+    [Id(1)] public long BaseSequence { get; set; }
+    [Id(2)] public float Bias { get; set; }
+    [Id(3)] public float[] Vector { get; set; } = [];
+    [Id(4)] public Dictionary<string, RatedItemInEarlierForm> RatedItems { get; set; } = new(StringComparer.Ordinal);
+    [Id(5)] public long StepsApplied { get; set; }
+    [Id(6)] public bool InModel { get; set; }
+}
+
+[GenerateSerializer, Immutable, Alias("onlinerec.tests.rated-item-in-earlier-form")]
+public readonly record struct RatedItemInEarlierForm(float Value, long Sequence);

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OnlineRec.Abstractions;
+using OnlineRec.Grains.Model;
 using OnlineRec.Grains.Serving;
 using Orleans.TestingHost;
 
@@ -64,6 +65,11 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
             Assert.Empty(answers.Failures);
             Assert.Equal(expected.Select(p => p.ModelVersion), Enumerable.Range(0, answers.Count).Select(answers.ModelVersionAt));
             Assert.All(Enumerable.Range(0, answers.Count).Select(answers.ScoreAt), s => Assert.True(float.IsFinite(s)));
+
+            // The REST doors: the same batch from strings, and each pair alone, answer the same.
+            var fromStrings = await reads.PredictAsync(users, items);
+            Assert.Equal(answers.Entries, fromStrings.Entries);
+            Assert.Equal(expected, await Task.WhenAll(users.Select((u, i) => reads.PredictAsync(u, items[i]).AsTask())));
         }
         var client = await Eventually.Until(
             async () => (await AskGrains(), await Task.WhenAll(users.Select((u, i) => fixture.Client.PredictAsync(u, items[i]).AsTask()))),
@@ -88,6 +94,20 @@ public sealed class ServingReadsTests(ClusterFixture fixture)
                 Assert.Equal(await grains.GetGrain<IUserGrain>(users[i]).Recommend(counts[i]), answers.Items[i]);
             Assert.DoesNotContain(answers.Items[0], s => s.Item is "br-item-1" or "br-item-2" or "br-item-3");
         }
+    }
+
+    [Fact]
+    public async Task The_client_without_coalescing_answers_through_the_same_serving_path()
+    {
+        var (user, _) = await UserWithRatingsAsync(("nc-item-1", 4), ("nc-item-2", 2), ("nc-item-3", 5));
+        var coalesced = fixture.Client;
+        var plain = new Sdk.OnlineRecClient(fixture.Cluster.Client, new Sdk.CoalescingOptions { Enabled = false });
+
+        Assert.Equal(await coalesced.PredictAsync(user, "nc-item-1"), await plain.PredictAsync(user, "nc-item-1"));
+        Assert.Equal(await coalesced.RecommendAsync(user, 2), await plain.RecommendAsync(user, 2));
+        var many = await plain.PredictManyAsync(user, ["nc-item-2", "nc-never-seen", "nc-item-1"]);
+        Assert.Equal([(await coalesced.PredictAsync(user, "nc-item-2")).Score, (await coalesced.PredictAsync(user, "nc-never-seen")).Score,
+            (await coalesced.PredictAsync(user, "nc-item-1")).Score], many);
     }
 
     [Fact]

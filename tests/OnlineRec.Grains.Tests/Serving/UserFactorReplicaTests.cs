@@ -61,7 +61,7 @@ public sealed class UserFactorReplicaTests
         var ids = Enumerable.Range(0, 300).Select(_ => "u" + random.Next(600)).ToArray();
         var found = new UserRow?[ids.Length];
 
-        replica.LookUp(IdList.Of(ids), new int[ids.Length], found);
+        replica.LookUp(new StringIdSource(ids), new int[ids.Length], found);
 
         Assert.Equal(ids.Select(id => replica.TryGet(id, out var row) ? row : null), found);
         Assert.Contains(found, row => row is null);

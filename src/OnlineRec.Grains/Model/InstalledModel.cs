@@ -1,6 +1,6 @@
 using OnlineRec.Core.Model;
 
-namespace OnlineRec.Grains.Serving;
+namespace OnlineRec.Grains.Model;
 
 /// <summary>
 /// A model version as installed on this silo. Version 0 means "no retrain yet": no factors, μ from options.

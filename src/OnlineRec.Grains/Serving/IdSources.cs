@@ -10,3 +10,11 @@ internal readonly struct IdListSource(IdList ids) : IIdSource
 
     public ReadOnlySpan<char> this[int index] => ids[index];
 }
+
+/// <summary>Ids that arrived as strings (a REST batch): read in place, never packed into an <see cref="IdList"/>.</summary>
+internal readonly struct StringIdSource(IReadOnlyList<string> ids) : IIdSource
+{
+    public int Count => ids.Count;
+
+    public ReadOnlySpan<char> this[int index] => ids[index];
+}

@@ -2,9 +2,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OnlineRec.Grains.Options;
+using OnlineRec.Grains.Serving;
 using OnlineRec.Storage.Models;
 
-namespace OnlineRec.Grains.Serving;
+namespace OnlineRec.Grains.Model;
 
 /// <summary>
 /// This silo's view of the installed model version. Polls the model store so every silo adopts a new version within
@@ -15,7 +16,7 @@ public sealed class ModelCatalog(
     IModelStore store,
     ItemFactorIndex itemIndex,
     IOptions<ModelOptions> options,
-    ILogger<ModelCatalog> logger) : BackgroundService
+    ILogger<ModelCatalog> logger) : BackgroundService, IModelCatalog
 {
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private volatile InstalledModel _current = new(0, 0, PriorMean(options.Value), null);
