@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OnlineRec.Abstractions;
 using OnlineRec.Api.Contracts;
 using OnlineRec.Grains.Learning;
+using OnlineRec.Grains.Model;
 using OnlineRec.Grains.Serving;
 
 namespace OnlineRec.Silo.Api;
