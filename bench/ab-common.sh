@@ -1,5 +1,6 @@
 # Shared by the A/B scripts (sourced, not run): builds BEFORE (a commit, via a temporary worktree) and AFTER (this
-# working tree) into $OUT/before and $OUT/after, and starts/stops one silo at a time on the A/B ports.
+# working tree) into $OUT/before and $OUT/after, starts/stops one silo at a time on the A/B ports, and runs either
+# side's load generator.
 # Needs: OUT, and the caller's cwd at the repository root.
 PORTS="--silo-port 11411 --gateway-port 30411 --urls http://127.0.0.1:5411"
 P="--url http://127.0.0.1:5411 --gateway-port 30411"
@@ -13,8 +14,23 @@ build_before_and_after() {
     tree=$([[ $side == before ]] && echo "$OUT/src" || pwd)
     dotnet publish "$tree/silo" -c Release -o "$OUT/$side/silo" -v q -nologo >/dev/null
     dotnet publish "$tree/client" -c Release -o "$OUT/$side/client" -v q -nologo >/dev/null
+    publish_loadgen "$tree" "$OUT/$side"
   done
   git worktree remove -f "$OUT/src"
+}
+
+# publish_loadgen <tree> <out>: a BEFORE commit may predate bench/OnlineRec.LoadGen; there the generator is the
+# CLI's `load` command, published with the CLI.
+publish_loadgen() {
+  [[ -d "$1/bench/OnlineRec.LoadGen" ]] || return 0
+  dotnet publish "$1/bench/OnlineRec.LoadGen" -c Release -o "$2/loadgen" -v q -nologo >/dev/null
+}
+
+# loadgen <before|after> <options…>: that side's load generator with the given options.
+loadgen() {
+  local side=$1; shift
+  if [[ -f "$OUT/$side/loadgen/OnlineRec.LoadGen.dll" ]]; then dotnet "$OUT/$side/loadgen/OnlineRec.LoadGen.dll" "$@"
+  else dotnet "$OUT/$side/client/onlinerec.dll" load "$@"; fi
 }
 
 silo=""

@@ -13,8 +13,10 @@ mkdir -p "$OUT"
 BASE="$(bash .ci/postgres-setup.sh)"
 dotnet build silo -c Release -v q -nologo >/dev/null
 dotnet build client -c Release -v q -nologo >/dev/null
+dotnet build bench/OnlineRec.LoadGen -c Release -v q -nologo >/dev/null
 SILO=silo/bin/Release/net10.0/OnlineRec.Silo.dll
 CLI=client/bin/Release/net10.0/onlinerec.dll
+LOADGEN=bench/OnlineRec.LoadGen/bin/Release/net10.0/OnlineRec.LoadGen.dll
 
 psql_admin() { su postgres -c "psql -qtA -v ON_ERROR_STOP=1 -c \"$1\""; }
 pids=()
@@ -44,7 +46,7 @@ for n in $COUNTS; do
   done
   sleep 5
 
-  dotnet "$CLI" load --scenario ingest --via client --cluster-connection "$conn" --cluster-id "scaling$n" \
+  dotnet "$LOADGEN" --scenario ingest --via client --cluster-connection "$conn" --cluster-id "scaling$n" \
     --url http://127.0.0.1:5101 -c 16 --ratings "$RATINGS" --users 20000 --items 5000 --drain-timeout 600 --json "$OUT/ingest-$n.json" >"$OUT/ingest-$n.txt"
   if ! dotnet "$CLI" retrain --url http://127.0.0.1:5101 --wait >"$OUT/retrain-$n.txt" 2>&1; then
     echo "retrain with $n silo(s) failed:" >&2; cat "$OUT/retrain-$n.txt" >&2

@@ -22,7 +22,7 @@ for round in $(seq "$ROUNDS"); do
     line="$side, round $round (load average $(cut -d' ' -f1 /proc/loadavg)):"
     for seed in 1 99 7 13; do
       ticks0=$(awk '{print $14 + $15}' "/proc/$silo/stat")
-      rates=$(dotnet "$OUT/$side/client/onlinerec.dll" load --scenario ingest --via http -c 16 --ratings "$RATINGS" --seed "$seed" $P \
+      rates=$(loadgen "$side" --scenario ingest --via http -c 16 --ratings "$RATINGS" --seed "$seed" $P \
         --json "$OUT/$side-$round-$seed.json" | sed 's/\x1b\[[0-9;]*m//g' | grep -E "ratings, acked" \
         | sed -E 's/.*acked ([0-9,]+)\/s.*learned ([0-9,]+)\/s.*/\1 \/ \2/')
       ticks1=$(awk '{print $14 + $15}' "/proc/$silo/stat")

@@ -16,13 +16,13 @@ for tool in dotnet-trace dotnet-counters; do
   [[ -x "$TOOLS/$tool" ]] || dotnet tool install "$tool" --tool-path "$TOOLS" >/dev/null
 done
 dotnet publish silo -c Release -o "$OUT/after/silo" -v q -nologo >/dev/null
-dotnet publish client -c Release -o "$OUT/after/client" -v q -nologo >/dev/null
+publish_loadgen . "$OUT/after"
 dotnet build bench/OnlineRec.TraceReport -c Release -v q -nologo >/dev/null
 report() { dotnet run -c Release --no-build --project bench/OnlineRec.TraceReport -- "$@"; }
 
 rm -rf "$OUT/data"
 start_silo after "$OUT/data"
-ingest() { dotnet "$OUT/after/client/onlinerec.dll" load --scenario ingest --via http -c 16 --seed "$1" $P | sed 's/\x1b\[[0-9;]*m//g' | grep -E "ratings, acked"; }
+ingest() { loadgen after --scenario ingest --via http -c 16 --seed "$1" $P | sed 's/\x1b\[[0-9;]*m//g' | grep -E "ratings, acked"; }
 ingest 1 >/dev/null
 
 case "$MODE" in

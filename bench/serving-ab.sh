@@ -22,20 +22,18 @@ build_before_and_after "$BEFORE"
 
 if [[ ! -d "$OUT/data" ]]; then
   start_silo after "$OUT/data"
-  O="dotnet $OUT/after/client/onlinerec.dll"
-  $O load --scenario ingest --via http -c 16 $P >/dev/null
-  $O load --scenario ingest --via http -c 16 --seed 99 $P >/dev/null
-  $O retrain --wait --url http://127.0.0.1:5411 >/dev/null
+  loadgen after --scenario ingest --via http -c 16 $P >/dev/null
+  loadgen after --scenario ingest --via http -c 16 --seed 99 $P >/dev/null
+  dotnet "$OUT/after/client/onlinerec.dll" retrain --wait --url http://127.0.0.1:5411 >/dev/null
   stop_silo
 fi
 
 for round in $(seq "$ROUNDS"); do
   for side in before after; do
     start_silo "$side" "$OUT/data"
-    O="dotnet $OUT/$side/client/onlinerec.dll"
-    $O load --scenario predict,recommend --via client -c 500 --duration 8 --warmup 0 $P >/dev/null   # activates the users
+    loadgen "$side" --scenario predict,recommend --via client -c 500 --duration 8 --warmup 0 $P >/dev/null   # activates the users
     echo "$side, round $round (load average $(cut -d' ' -f1 /proc/loadavg))"
-    $O load --scenario "$SCENARIOS" --via "$VIA" -c "$LEVELS" --warmup "$WARMUP" $P --json "$OUT/$side-$round.json" | grep -E "^│ (predict|recommend)"
+    loadgen "$side" --scenario "$SCENARIOS" --via "$VIA" -c "$LEVELS" --warmup "$WARMUP" $P --json "$OUT/$side-$round.json" | grep -E "^│ (predict|recommend)"
     stop_silo
   done
 done

@@ -11,22 +11,22 @@ RUNS=${3:-2}
 DURATION=8
 P="--url http://127.0.0.1:5411 --gateway-port 30411"
 dotnet build silo -c Release -v q -nologo >/dev/null
-dotnet build client -c Release -v q -nologo >/dev/null
-CLI="dotnet client/bin/Release/net10.0/onlinerec.dll"
+dotnet build bench/OnlineRec.LoadGen -c Release -v q -nologo >/dev/null
+LOADGEN="dotnet bench/OnlineRec.LoadGen/bin/Release/net10.0/OnlineRec.LoadGen.dll"
 
 dotnet silo/bin/Release/net10.0/OnlineRec.Silo.dll --data-dir "$DATA" --silo-port 11411 --gateway-port 30411 \
   --urls http://127.0.0.1:5411 --retrain-period 00:00:00 --Logging:LogLevel:Default=Warning > /tmp/serving-cpu-silo.log 2>&1 &
 silo=$!
 trap 'kill $silo 2>/dev/null || true' EXIT
 for _ in $(seq 60); do curl -sf http://127.0.0.1:5411/health >/dev/null && break; sleep 1; done
-$CLI load --scenario predict,recommend --via client -c 500 --duration 8 --warmup 0 $P >/dev/null   # activates the users
+$LOADGEN --scenario predict,recommend --via client -c 500 --duration 8 --warmup 0 $P >/dev/null   # activates the users
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
 for _ in $(seq "$RUNS"); do
   for scenario in $SCENARIOS; do
     out=$(mktemp)
-    $CLI load --scenario "$scenario" --via client -c 1000 --duration $DURATION --warmup 2 $P --json "$out.json" >/dev/null &
+    $LOADGEN --scenario "$scenario" --via client -c 1000 --duration $DURATION --warmup 2 $P --json "$out.json" >/dev/null &
     gen=$!
     sleep 3                                   # past the 2 s warm-up
     g0=$(ticks $gen); s0=$(ticks $silo); t0=$(date +%s.%N)

@@ -16,7 +16,6 @@ public static class CliApp
         StatsCommand.Create(context),
         ScoreCommand.Create(context),
         DemoCommand.Create(context),
-        LoadCommand.Create(context),
         EvaluateCommand.Create(context.Output, context.Errors),
     };
 }

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using OnlineRec.Client.Cluster;
 using OnlineRec.Client.Http;
 using OnlineRec.Lab.Data;
 
@@ -39,7 +38,7 @@ public static class CommandErrors
         {
             return context.Fail($"the silo at {url} did not answer in time.", ExitCodes.ServerError);
         }
-        catch (Exception ex) when (ex is ClusterUnavailableException or InvalidDataException or TimeoutException)
+        catch (Exception ex) when (ex is InvalidDataException or TimeoutException)
         {
             return context.Fail(ex.Message, ExitCodes.ServerError);
         }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using OnlineRec.Client.Http;
 
 namespace OnlineRec.Client.Commands;
@@ -54,8 +53,4 @@ public static class CommonOptions
         });
         return option;
     }
-
-    /// <summary>Whether a URL points at this machine (the load generator refuses anything else).</summary>
-    public static bool IsLoopback(Uri url) =>
-        url.IsLoopback || (IPAddress.TryParse(url.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 }

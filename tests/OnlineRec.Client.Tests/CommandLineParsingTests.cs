@@ -26,11 +26,6 @@ public sealed class CommandLineParsingTests
     [InlineData("ingest")]
     [InlineData("predict", "196")]
     [InlineData("recommend", "196", "-k", "0")]
-    [InlineData("load", "--via", "carrier-pigeon")]
-    [InlineData("load", "--scenario", "predict,delete")]
-    [InlineData("load", "--concurrency", "1,ten")]
-    [InlineData("load", "--concurrency", "0")]
-    [InlineData("load", "--duration", "0")]
     [InlineData("demo", "--test-fraction", "1.5")]
     public void Unusable_arguments_are_parse_errors(params string[] args)
     {
@@ -53,31 +48,9 @@ public sealed class CommandLineParsingTests
     }
 
     [Fact]
-    public void Load_takes_lists_of_scenarios_and_concurrency_levels()
-    {
-        var parse = TestConsole.Parse("load", "--scenario", "predict,recommend", "--via", "client", "-c", "1, 100,1000", "--gateway-port", "31000");
-
-        Assert.Empty(parse.Errors);
-        Assert.Equal([1, 100, 1000], Commands.LoadCommand.ParseLevels(parse.GetValue<string>("--concurrency")!)!);
-        Assert.Equal(["predict", "recommend"], Commands.LoadCommand.SplitList(parse.GetValue<string>("--scenario")!));
-        Assert.Equal(31000, parse.GetValue<int>("--gateway-port"));
-    }
-
-    [Fact]
     public void Retrain_wait_is_a_flag()
     {
         Assert.True(TestConsole.Parse("retrain", "--wait").GetValue<bool>("--wait"));
         Assert.False(TestConsole.Parse("retrain").GetValue<bool>("--wait"));
-    }
-
-    [Fact]
-    public async Task Load_refuses_a_target_that_is_not_this_machine()
-    {
-        var console = new TestConsole();
-
-        var exit = await console.RunAsync("load", "--url", "http://192.0.2.10:5000", "--duration", "1");
-
-        Assert.Equal(ExitCodes.DataError, exit);
-        Assert.Contains("loopback", console.Errors);
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using OnlineRec.Core.Model;
 using OnlineRec.Lab.Data;
@@ -9,7 +8,7 @@ namespace OnlineRec.Client.Tests;
 
 /// <summary>
 /// The CLI against the real silo host in this process: ingest a file, predict, score a held-out file, retrain,
-/// score again, re-ingest (stored once), and a tiny bounded load run through the .NET client.
+/// score again, re-ingest (stored once), and the demo.
 /// </summary>
 public sealed partial class EndToEndTests(InProcessSilo silo) : IClassFixture<InProcessSilo>, IDisposable
 {
@@ -54,31 +53,6 @@ public sealed partial class EndToEndTests(InProcessSilo silo) : IClassFixture<In
         var recommend = new TestConsole();
         Assert.Equal(ExitCodes.Ok, await recommend.RunAsync("recommend", split.Train[0].User, "-k", "3", "--url", silo.Url));
         Assert.Equal(3, recommend.Output.Split('\n').Count(l => Regex.IsMatch(l, @"│\s+[123]\s+│")));
-    }
-
-    [Fact]
-    public async Task A_bounded_load_run_through_the_dotnet_client_sees_its_ratings_learned()
-    {
-        var json = Path.Combine(_files.Directory, "load.json");
-        var console = new TestConsole();
-
-        var exit = await console.RunAsync("load", "--url", silo.Url, "--via", "client", "--gateway-port", silo.GatewayPort.ToString(),
-            "--scenario", "ingest,predict,recommend", "-c", "2", "--ratings", "2000", "--users", "100", "--items", "60", "--batch-size", "500",
-            "--id-prefix", "load-test-", "--duration", "0.5", "--warmup", "0.1", "--drain-timeout", "60", "--json", json);
-
-        Assert.True(exit == ExitCodes.Ok, console.Output + console.Errors + silo.Logs);
-        using var report = JsonDocument.Parse(File.ReadAllText(json));
-        var rows = report.RootElement.EnumerateArray().ToList();
-        Assert.Equal(["ingest", "predict", "recommend (top-10)"], rows.Select(r => r.GetProperty("scenario").GetString()));
-        var ingest = rows[0];
-        Assert.Equal(2000, ingest.GetProperty("ratings").GetInt64());
-        Assert.True(ingest.TryGetProperty("learnedSeconds", out var learned) && learned.GetDouble() > 0, ingest.ToString());
-        Assert.All(rows.Skip(1), r =>
-        {
-            Assert.True(r.GetProperty("requests").GetInt64() > 0);
-            Assert.Equal(0, r.GetProperty("errors").GetInt64());
-            Assert.True(r.GetProperty("p99Ms").GetDouble() >= r.GetProperty("p50Ms").GetDouble());
-        });
     }
 
     [Fact]

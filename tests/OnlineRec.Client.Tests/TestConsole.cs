@@ -3,28 +3,34 @@ using Spectre.Console;
 
 namespace OnlineRec.Client.Tests;
 
-/// <summary>Runs the CLI in-process on string-backed consoles (no colours, no live displays) and captures what it printed.</summary>
+/// <summary>
+/// Runs a command tree in-process on string-backed consoles (no colours, no live displays) and captures what it
+/// printed: the CLI's by default, or another program built on the same plumbing (the load generator).
+/// </summary>
 public sealed class TestConsole
 {
     private readonly StringWriter _output = new();
     private readonly StringWriter _errors = new();
+    private readonly Func<CliContext, RootCommand> _root;
 
-    public TestConsole(Func<HttpMessageHandler>? httpHandler = null)
+    public TestConsole(Func<HttpMessageHandler>? httpHandler = null, Func<CliContext, RootCommand>? root = null)
     {
         Context = new CliContext(Plain(_output), Plain(_errors), httpHandler);
+        _root = root ?? CliApp.CreateRoot;
     }
 
     public CliContext Context { get; }
     public string Output => _output.ToString();
     public string Errors => _errors.ToString();
 
-    public static ParseResult Parse(params string[] args) =>
-        CliApp.CreateRoot(new TestConsole().Context).Parse(args);
+    public static ParseResult Parse(params string[] args) => new TestConsole().ParseArgs(args);
+
+    public ParseResult ParseArgs(params string[] args) => _root(Context).Parse(args);
 
     public async Task<int> RunAsync(params string[] args)
     {
         var configuration = new InvocationConfiguration { Output = _output, Error = _errors };
-        return await CliApp.CreateRoot(Context).Parse(args).InvokeAsync(configuration);
+        return await _root(Context).Parse(args).InvokeAsync(configuration);
     }
 
     private static IAnsiConsole Plain(TextWriter writer)

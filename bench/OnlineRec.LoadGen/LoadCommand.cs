@@ -1,24 +1,27 @@
 using System.CommandLine;
 using System.Globalization;
-using OnlineRec.Client.Cluster;
+using System.Net;
+using OnlineRec.Client;
+using OnlineRec.Client.Commands;
+using OnlineRec.Client.Http;
 using OnlineRec.Client.Ingestion;
-using OnlineRec.Client.Load;
 using Spectre.Console;
 
-namespace OnlineRec.Client.Commands;
+namespace OnlineRec.LoadGen;
 
 /// <summary>
-/// <c>onlinerec load</c>: the end-to-end load generator against a silo on this machine. Scenarios: ingest (sustained
-/// ratings/s, acknowledged and learned), predict and recommend (closed loop at given concurrencies, latency
-/// percentiles). Targets: the REST API (--via http) or the typed .NET client through the gateway (--via client).
-/// Every run is bounded (duration or request count) and stops by itself.
+/// The end-to-end load generator against a silo on this machine. Scenarios: ingest (sustained ratings/s, acknowledged
+/// and learned), predict and recommend (closed loop at given concurrencies, latency percentiles). Targets: the REST API
+/// (--via http) or the typed .NET client through the gateway (--via client). Every run is bounded (duration or request
+/// count) and stops by itself. It sends through the CLI's own REST client and batch pipeline, so what it measures is
+/// what a client of the platform gets.
 /// </summary>
 public static class LoadCommand
 {
     public static readonly string[] Scenarios = ["ingest", QueryLoad.Predict, QueryLoad.Recommend];
     public static readonly string[] Vias = ["http", "client"];
 
-    public static Command Create(CliContext context)
+    public static RootCommand CreateRoot(CliContext context)
     {
         var ingestDefaults = new IngestLoadOptions();
         var budgetDefaults = new LoadBudget();
@@ -61,7 +64,7 @@ public static class LoadCommand
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as a JSON array to this file." };
         var timeline = new Option<bool>("--timeline") { Description = "Queries: also print each second of every run (answers, and how many took over 1, 2 and 5 ms), warm-up included." };
 
-        var command = new Command("load", "End-to-end load generator (loopback only): ingest, predict, recommend over http or the .NET client.")
+        var command = new RootCommand("OnlineRec load generator (loopback only): ingest, predict, recommend over http or the .NET client; table and --json.")
         {
             scenario, via, concurrency, url, gatewayPort, clusterConnection, clusterId, duration, warmup, requests, k, users, items, idPrefix, ratings, batchSize, seed,
             noDrain, drainTimeout, json, timeline,
@@ -124,7 +127,7 @@ public static class LoadCommand
 
     private static async Task<int> RunAsync(CliContext context, LoadSettings settings, CancellationToken cancellationToken)
     {
-        if (!CommonOptions.IsLoopback(settings.Url))
+        if (!IsLoopback(settings.Url))
             return context.Fail($"load only targets this machine; {settings.Url} is not a loopback address.", ExitCodes.DataError);
 
         var console = context.Output;
@@ -142,6 +145,10 @@ public static class LoadCommand
             catch (ClusterUnavailableException) when (settings.Via == "http")
             {
                 console.MarkupLineInterpolated($"[yellow]note:[/] no gateway on port {settings.GatewayPort}; ingest reports the acknowledged rate only");
+            }
+            catch (ClusterUnavailableException ex)
+            {
+                return context.Fail(ex.Message, ExitCodes.ServerError);
             }
         }
 
@@ -188,7 +195,7 @@ public static class LoadCommand
         return report.WithClientBatches(batches.Snapshot());
     }
 
-    private static Task<LoadReport> RunIngestAsync(LoadSettings settings, int level, int run, Http.OnlineRecHttpClient http,
+    private static Task<LoadReport> RunIngestAsync(LoadSettings settings, int level, int run, OnlineRecHttpClient http,
         ClusterConnection? cluster, CancellationToken cancellationToken)
     {
         var options = settings.Ingest with { Concurrency = level, Seed = settings.Ingest.Seed + run };
@@ -266,6 +273,10 @@ public static class LoadCommand
             console.Write(table);
         }
     }
+
+    /// <summary>Whether a URL points at this machine: a load run against anyone else's server is refused.</summary>
+    internal static bool IsLoopback(Uri url) =>
+        url.IsLoopback || (IPAddress.TryParse(url.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 
     internal static string[] SplitList(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

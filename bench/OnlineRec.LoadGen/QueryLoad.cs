@@ -1,7 +1,7 @@
 using System.Globalization;
 using OnlineRec.Abstractions;
 
-namespace OnlineRec.Client.Load;
+namespace OnlineRec.LoadGen;
 
 /// <summary>
 /// Which ids the query scenarios ask about: "{prefix}{1..Users}" and "{prefix}{1..Items}" (the ids ingest generates).

@@ -3,7 +3,7 @@ using OnlineRec.Client.Ingestion;
 using OnlineRec.Core.Model;
 using OnlineRec.Lab.Data;
 
-namespace OnlineRec.Client.Load;
+namespace OnlineRec.LoadGen;
 
 /// <summary>Shape of the ingest scenario: synthetic ratings pushed as fast as the server acknowledges them.</summary>
 public sealed record IngestLoadOptions

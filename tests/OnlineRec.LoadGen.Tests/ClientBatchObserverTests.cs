@@ -1,7 +1,6 @@
-using OnlineRec.Client.Load;
 using OnlineRec.Sdk;
 
-namespace OnlineRec.Client.Tests;
+namespace OnlineRec.LoadGen.Tests;
 
 public sealed class ClientBatchObserverTests
 {

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace OnlineRec.Client.Load;
+namespace OnlineRec.LoadGen;
 
 /// <summary>
 /// Log-linear latency histogram in nanoseconds (the HdrHistogram idea, written small): values below 256 get exact

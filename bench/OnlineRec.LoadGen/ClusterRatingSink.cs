@@ -2,7 +2,7 @@ using OnlineRec.Abstractions;
 using OnlineRec.Client.Ingestion;
 using OnlineRec.Sdk;
 
-namespace OnlineRec.Client.Cluster;
+namespace OnlineRec.LoadGen;
 
 /// <summary>Sends batches through the typed .NET client (one grain call per batch, same path as REST behind it).</summary>
 public sealed class ClusterRatingSink(OnlineRecClient client) : IRatingSink

@@ -1,6 +1,4 @@
-using OnlineRec.Client.Load;
-
-namespace OnlineRec.Client.Tests;
+namespace OnlineRec.LoadGen.Tests;
 
 public sealed class LatencyHistogramTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace OnlineRec.Client.Load;
+namespace OnlineRec.LoadGen;
 
 /// <summary>One row of a load run's output (a table row, and an element of the --json array). Times in milliseconds.</summary>
 public sealed record LoadReport

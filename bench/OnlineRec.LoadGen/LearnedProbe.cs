@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OnlineRec.Abstractions;
 
-namespace OnlineRec.Client.Load;
+namespace OnlineRec.LoadGen;
 
 /// <summary>
 /// Tells when the grains have learned a set of ratings, not just logged them: each user grain counts the SGD steps

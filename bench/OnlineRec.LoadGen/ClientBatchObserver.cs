@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using OnlineRec.Abstractions;
 using OnlineRec.Sdk;
 
-namespace OnlineRec.Client.Load;
+namespace OnlineRec.LoadGen;
 
 /// <summary>What the typed client's batching did during one measured run (<see cref="ClientMetrics"/>).</summary>
 /// <param name="RoundTrip">Per batch, sending until answered (ns): both network legs and the silo's work.</param>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OnlineRec.Client.Load;
+namespace OnlineRec.LoadGen;
 
 /// <summary>How long a closed-loop run lasts. It always stops by itself: at the duration, or at the request count.</summary>
 public sealed record LoadBudget
@@ -10,9 +10,8 @@ public sealed record LoadBudget
 
     /// <summary>
     /// Requests before this are sent but not measured (connections, JIT, grain activations). 5 s because on a
-    /// 2-core machine that the silo saturates the generator's own tiered JIT needs 3–4 s to reach optimised code: in
-    /// the second-by-second timelines of session 12 (BENCHMARKS.md) the two seconds after a 2 s warm-up had 1.7–32 %
-    /// of predictions over 2 ms, against 0.1–1.2 % from the fourth second on.
+    /// 2-core machine that the silo saturates, the generator's own tiered JIT needs 3–4 s to reach optimised code;
+    /// <c>--timeline</c> shows the seconds after a shorter warm-up with many more answers over 2 ms than the steady state.
     /// </summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OnlineRec.Sdk;
 
-namespace OnlineRec.Client.Cluster;
+namespace OnlineRec.LoadGen;
 
 /// <summary>
 /// An Orleans client connected to a local silo's gateway (localhost clustering, as <c>dotnet run --project silo</c>

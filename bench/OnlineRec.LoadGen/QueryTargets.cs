@@ -3,7 +3,7 @@ using OnlineRec.Api.Contracts;
 using OnlineRec.Client.Http;
 using OnlineRec.Sdk;
 
-namespace OnlineRec.Client.Load;
+namespace OnlineRec.LoadGen;
 
 /// <summary>
 /// The two read requests the load generator sends, over one of the two client paths. Each path answers in its own
