@@ -18,4 +18,16 @@ public static class CliApp
         DemoCommand.Create(context),
         EvaluateCommand.Create(context.Output, context.Errors),
     };
+
+    /// <summary>
+    /// Parses and runs a command line. One that does not parse (an unknown command or option, a mistyped flag, a value
+    /// out of range) runs nothing and exits with <see cref="ExitCodes.DataError"/> after the parser has said what is
+    /// wrong: it is bad input like a bad file, and scripts must be able to tell it from a server that refused.
+    /// </summary>
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null)
+    {
+        var parse = root.Parse(args);
+        var exit = await parse.InvokeAsync(configuration);
+        return parse.Errors.Count > 0 ? ExitCodes.DataError : exit;
+    }
 }

@@ -11,7 +11,10 @@ public static class ExitCodes
     /// <summary>The server refused a request, could not be reached, or answered nonsense.</summary>
     public const int ServerError = 1;
 
-    /// <summary>Bad input: a malformed line (file:line in the message), a missing file, unusable options.</summary>
+    /// <summary>
+    /// Bad input: a command line that does not parse (unknown command or option, mistyped flag, value out of range), a
+    /// malformed line (file:line in the message), a missing file, unusable options.
+    /// </summary>
     public const int DataError = 2;
 
     /// <summary>The command ran but a requested threshold was not met (e.g. score --max-rmse).</summary>
@@ -19,10 +22,13 @@ public static class ExitCodes
 }
 
 /// <summary>
-/// What commands write to and how they reach the server. Tests pass plain string-backed consoles and, where they
-/// fake the network, an HTTP handler; the real program uses stdout/stderr and sockets.
+/// What commands write to, how they reach the server and which environment they read. Tests pass plain string-backed
+/// consoles, their own environment variables and, where they fake the network, an HTTP handler; the real program uses
+/// stdout/stderr, the process environment and sockets.
 /// </summary>
-public sealed class CliContext(IAnsiConsole output, IAnsiConsole errors, Func<HttpMessageHandler>? httpHandler = null)
+/// <param name="variables">Environment variables; null reads the process's.</param>
+public sealed class CliContext(IAnsiConsole output, IAnsiConsole errors, Func<HttpMessageHandler>? httpHandler = null,
+    IReadOnlyDictionary<string, string>? variables = null)
 {
     public IAnsiConsole Output { get; } = output;
     public IAnsiConsole Errors { get; } = errors;
@@ -36,6 +42,9 @@ public sealed class CliContext(IAnsiConsole output, IAnsiConsole errors, Func<Ht
         if (Console.IsErrorRedirected) errors.Profile.Width = 200;
         return new CliContext(output, errors);
     }
+
+    /// <summary>An environment variable's value, or null when it is not set.</summary>
+    public string? Variable(string name) => variables is null ? Environment.GetEnvironmentVariable(name) : variables.GetValueOrDefault(name);
 
     /// <summary>Live displays (progress bars, live tables) only where a person watches a terminal.</summary>
     public bool IsInteractive => Output.Profile.Capabilities.Interactive && Output.Profile.Capabilities.Ansi;

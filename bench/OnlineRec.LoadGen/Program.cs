@@ -1,4 +1,4 @@
 using OnlineRec.Client;
 using OnlineRec.LoadGen;
 
-return await LoadCommand.CreateRoot(CliContext.ForConsole()).Parse(args).InvokeAsync();
+return await CliApp.InvokeAsync(LoadCommand.CreateRoot(CliContext.ForConsole()), args);

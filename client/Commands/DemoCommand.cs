@@ -9,15 +9,11 @@ public static class DemoCommand
     public static Command Create(CliContext context)
     {
         var defaults = new DemoOptions();
-        var url = CommonOptions.Url();
+        var url = CommonOptions.Url(context);
         var users = CommonOptions.Positive("--users", defaults.Users, "Synthetic users.");
         var items = CommonOptions.Positive("--items", defaults.Items, "Synthetic items.");
         var ratings = CommonOptions.Positive("--ratings", defaults.Ratings, "Synthetic ratings generated (a share is held out).");
-        var testFraction = new Option<double>("--test-fraction") { Description = "Share of ratings held out for scoring.", DefaultValueFactory = _ => defaults.TestFraction };
-        testFraction.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is not (> 0 and < 1)) r.AddError("--test-fraction must be between 0 and 1.");
-        });
+        var testFraction = CommonOptions.Fraction("--test-fraction", defaults.TestFraction, "Share of ratings held out for scoring.");
         var batchSize = CommonOptions.Positive("--batch-size", defaults.BatchSize, "Ratings per request.");
         var parallel = CommonOptions.Positive("--parallel", defaults.Parallelism, "Requests in flight.");
         var rate = CommonOptions.NonNegative("--rate", defaults.RatingsPerSecond, "Ratings per second to stream at (0 = as fast as possible).");

@@ -27,7 +27,7 @@ public static class IngestCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<FileInfo>("file") { Description = "Rating file: MovieLens u.data/u1.base (tab), ratings.dat (::), ratings.csv, or CSV user,item,rating[,timestamp]." };
-        var url = CommonOptions.Url();
+        var url = CommonOptions.Url(context);
         var batchSize = CommonOptions.Positive("--batch-size", 5000, "Ratings per request.");
         var parallel = CommonOptions.Positive("--parallel", 4, "Batches in flight at once.");
         var retries = CommonOptions.NonNegative("--retries", 5, "Retries per batch on timeout, 5xx or connection errors (with backoff).");

@@ -29,7 +29,7 @@ public static class ItemListCommands
     private static Command Create(CliContext context, string name, string description, Argument<string> id,
         Func<OnlineRecHttpClient, string, int, CancellationToken, Task<ScoredItemDto[]>> query, Func<string, string> title)
     {
-        var url = CommonOptions.Url();
+        var url = CommonOptions.Url(context);
         var k = CommonOptions.Positive("--k", 10, "How many items.", "-k");
         var titles = new Option<FileInfo?>("--titles") { Description = "MovieLens u.item file to show titles next to item ids." };
         var command = new Command(name, description) { id, k, url, titles };

@@ -10,7 +10,7 @@ public static class PredictCommand
     {
         var user = new Argument<string>("user") { Description = "User id." };
         var item = new Argument<string>("item") { Description = "Item id." };
-        var url = CommonOptions.Url();
+        var url = CommonOptions.Url(context);
         var command = new Command("predict", "Predict the rating a user would give an item.") { user, item, url };
         command.SetAction((parse, cancellationToken) =>
         {

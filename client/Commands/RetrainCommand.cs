@@ -10,7 +10,7 @@ public static class RetrainCommand
 {
     public static Command Create(CliContext context)
     {
-        var url = CommonOptions.Url();
+        var url = CommonOptions.Url(context);
         var wait = new Option<bool>("--wait") { Description = "Wait until the retrain finished and print its report." };
         var timeout = CommonOptions.PositiveSeconds("--wait-timeout", 600, "Seconds to wait with --wait.");
         var command = new Command("retrain", "Start a global ALS retrain; with --wait, wait for the new model version.") { wait, url, timeout };

@@ -16,7 +16,7 @@ public static class ScoreCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<FileInfo>("test-file") { Description = "Held-out ratings in any format ingest reads (e.g. MovieLens u1.test)." };
-        var url = CommonOptions.Url();
+        var url = CommonOptions.Url(context);
         var batchSize = CommonOptions.Positive("--batch-size", 5000, "Pairs per POST /predictions (the server allows up to 10,000).");
         var parallel = CommonOptions.Positive("--parallel", 4, "Requests in flight.");
         var timeout = CommonOptions.Timeout();

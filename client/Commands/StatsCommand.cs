@@ -8,7 +8,7 @@ public static class StatsCommand
 {
     public static Command Create(CliContext context)
     {
-        var url = CommonOptions.Url();
+        var url = CommonOptions.Url(context);
         var command = new Command("stats", "Show the installed model version, rating/user/item counts and retrain status.") { url };
         command.SetAction((parse, cancellationToken) =>
         {

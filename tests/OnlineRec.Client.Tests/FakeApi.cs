@@ -24,7 +24,7 @@ public sealed class FakeApi : HttpMessageHandler
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         var key = request.Headers.TryGetValues("Idempotency-Key", out var values) ? values.Single() : null;
-        var recorded = new RecordedRequest(request.Method.Method, request.RequestUri!.AbsolutePath, key, body);
+        var recorded = new RecordedRequest(request.Method.Method, request.RequestUri!.AbsolutePath, key, body, request.RequestUri.Authority);
         var attempt = key is null ? 1 : Requests.Count(r => r.IdempotencyKey == key) + 1;
         Requests.Enqueue(recorded);
         return Respond?.Invoke(recorded, attempt) ?? Accept(recorded);
@@ -41,12 +41,17 @@ public sealed class FakeApi : HttpMessageHandler
     public static HttpResponseMessage Json(HttpStatusCode status, string json, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, mediaType) };
 
+    /// <summary>GET /model of a silo holding <paramref name="ratings"/> ratings, version 1, idle.</summary>
+    public static HttpResponseMessage Model(long ratings = 0) =>
+        Json(HttpStatusCode.OK, $$"""{"version":1,"ratings":{{ratings}},"users":{{ratings / 10}},"items":{{ratings / 20}},"status":"idle","globalMean":3.5,"lastRetrain":null,"learned":{{ratings}}}""");
+
     public static HttpResponseMessage Problem(string title, string detail) =>
         Json(HttpStatusCode.BadRequest, JsonSerializer.Serialize(new { type = "https://tools.ietf.org/html/rfc9110#section-15.5.1", title, status = 400, detail }),
             "application/problem+json");
 }
 
-public sealed record RecordedRequest(string Method, string Path, string? IdempotencyKey, string Body)
+/// <param name="Authority">Host and port the request was sent to.</param>
+public sealed record RecordedRequest(string Method, string Path, string? IdempotencyKey, string Body, string Authority)
 {
     public int RatingCount => Path == "/ratings" ? JsonDocument.Parse(Body).RootElement.GetProperty("ratings").GetArrayLength() : 0;
 

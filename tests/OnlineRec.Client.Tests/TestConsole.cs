@@ -13,9 +13,11 @@ public sealed class TestConsole
     private readonly StringWriter _errors = new();
     private readonly Func<CliContext, RootCommand> _root;
 
-    public TestConsole(Func<HttpMessageHandler>? httpHandler = null, Func<CliContext, RootCommand>? root = null)
+    /// <param name="environment">The environment variables the commands see (none unless given), in place of the process's.</param>
+    public TestConsole(Func<HttpMessageHandler>? httpHandler = null, Func<CliContext, RootCommand>? root = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        Context = new CliContext(Plain(_output), Plain(_errors), httpHandler);
+        Context = new CliContext(Plain(_output), Plain(_errors), httpHandler, environment ?? new Dictionary<string, string>());
         _root = root ?? CliApp.CreateRoot;
     }
 
@@ -30,7 +32,7 @@ public sealed class TestConsole
     public async Task<int> RunAsync(params string[] args)
     {
         var configuration = new InvocationConfiguration { Output = _output, Error = _errors };
-        return await _root(Context).Parse(args).InvokeAsync(configuration);
+        return await CliApp.InvokeAsync(_root(Context), args, configuration);
     }
 
     private static IAnsiConsole Plain(TextWriter writer)
