@@ -14,7 +14,7 @@ public static class CommonOptions
     /// <summary><c>--url</c>; when absent, <see cref="UrlVariable"/>; when that is not set either, the local default.</summary>
     public static Option<Uri> Url(CliContext context) => new("--url")
     {
-        Description = $"Base URL of the silo's REST API [default: ${UrlVariable}, else {OnlineRecHttpClient.DefaultUrl}].",
+        Description = $"Base URL of the silo's REST API; when absent, ${UrlVariable}, else {OnlineRecHttpClient.DefaultUrl}.",
         DefaultValueFactory = result => FromEnvironment(context, result) ?? new Uri(OnlineRecHttpClient.DefaultUrl),
         CustomParser = result => result.Tokens.Count > 0
             ? ParseUrl(result, result.Tokens[0].Value, "--url")
