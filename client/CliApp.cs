@@ -26,6 +26,9 @@ public static class CliApp
     /// </summary>
     public static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null)
     {
+        // After Ctrl+C a command gets this long to finish before the process ends: enough for the demo's own silo to stop
+        // and delete its data directory (the default, 2 s, is not).
+        configuration ??= new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
         var parse = root.Parse(args);
         var exit = await parse.InvokeAsync(configuration);
         return parse.Errors.Count > 0 ? ExitCodes.DataError : exit;

@@ -8,7 +8,7 @@ namespace OnlineRec.Client.Tests;
 
 /// <summary>
 /// The CLI against the real silo host in this process: ingest a file, predict, score a held-out file, retrain,
-/// score again, re-ingest (stored once), and the demo.
+/// score again, re-ingest (stored once); and the demo on a temporary silo of its own.
 /// </summary>
 public sealed partial class EndToEndTests(InProcessSilo silo) : IClassFixture<InProcessSilo>, IDisposable
 {
@@ -56,20 +56,25 @@ public sealed partial class EndToEndTests(InProcessSilo silo) : IClassFixture<In
     }
 
     [Fact]
-    public async Task Demo_streams_scores_and_retrains_with_held_out_rmse_falling()
+    public async Task Demo_without_a_silo_runs_its_own_temporary_one_with_held_out_rmse_falling_and_removes_it()
     {
+        var loggedBefore = await RatingsLoggedAsync();
         var console = new TestConsole();
 
-        var exit = await console.RunAsync("demo", "--url", silo.Url, "--ratings", "3000", "--users", "100", "--items", "60", "--rate", "0",
-            "--batch-size", "500", "--eval-every", "1000", "--retrain-every", "0", "--id-prefix", "e2e-demo-");
+        var exit = await console.RunAsync("demo", "--ratings", "3000", "--users", "100", "--items", "60", "--rate", "0",
+            "--batch-size", "500", "--eval-every", "1000", "--retrain-every", "0");
 
-        Assert.True(exit == ExitCodes.Ok, console.Output + console.Errors + silo.Logs);
+        Assert.True(exit == ExitCodes.Ok, console.Output + console.Errors);
+        var silo = Regex.Match(console.Output, @"demo: silo at (\S+), data in (\S+); both are removed");
+        Assert.True(silo.Success, console.Output);
+        Assert.False(Directory.Exists(silo.Groups[2].Value), $"the demo's data directory {silo.Groups[2].Value} should be gone");
         var match = Regex.Match(console.Output, @"Final held-out RMSE ([0-9.]+) \(noise floor ([0-9.]+), first row ([0-9.]+)\)");
         Assert.True(match.Success, console.Output);
         var (final, floor, first) = (Parse(match.Groups[1]), Parse(match.Groups[2]), Parse(match.Groups[3]));
         Assert.True(final < first, $"held-out RMSE should fall: first {first:F4}, final {final:F4}");
         Assert.True(final >= floor * 0.8, $"final {final:F4} implausibly far below the noise floor {floor:F4}");
         Assert.Contains("final retrain: v", console.Output);
+        Assert.Equal(loggedBefore, await RatingsLoggedAsync()); // the silo the user runs got none of it
 
         static double Parse(Group g) => double.Parse(g.Value, CultureInfo.InvariantCulture);
     }
