@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using OnlineRec.Client.Demo;
 using OnlineRec.Client.Http;
 using OnlineRec.Lab.Data;
 
@@ -38,7 +39,7 @@ public static class CommandErrors
         {
             return context.Fail($"the silo at {url} did not answer in time.", ExitCodes.ServerError);
         }
-        catch (Exception ex) when (ex is InvalidDataException or TimeoutException)
+        catch (Exception ex) when (ex is InvalidDataException or TimeoutException or DemoSiloException)
         {
             return context.Fail(ex.Message, ExitCodes.ServerError);
         }

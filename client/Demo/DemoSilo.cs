@@ -35,7 +35,32 @@ public sealed class DemoSilo : IAsyncDisposable
         var dataDirectory = Path.Combine(Path.GetTempPath(), "onlinerec-demo-" + Guid.NewGuid().ToString("N")[..12]);
         var (httpPort, siloPort, gatewayPort) = FreePorts();
         var url = new Uri($"http://127.0.0.1:{httpPort}");
-        var app = SiloHost.Build(
+        WebApplication app;
+        try
+        {
+            app = Build(url, dataDirectory, siloPort, gatewayPort, errors);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DeleteData(dataDirectory);
+            throw new DemoSiloException($"the demo's own silo could not be set up: {ex.GetBaseException().Message}", ex);
+        }
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            return new DemoSilo(app, url, dataDirectory);
+        }
+        catch (Exception ex)
+        {
+            await app.DisposeAsync();
+            DeleteData(dataDirectory);
+            if (ex is OperationCanceledException) throw;
+            throw new DemoSiloException($"the demo's own silo did not start: {ex.GetBaseException().Message}", ex);
+        }
+    }
+
+    private static WebApplication Build(Uri url, string dataDirectory, int siloPort, int gatewayPort, IAnsiConsole errors) =>
+        SiloHost.Build(
         [
             // The tool's own directory, not wherever the demo is run from: the silo's defaults, no stray appsettings.json.
             "--contentRoot", AppContext.BaseDirectory,
@@ -50,18 +75,6 @@ public sealed class DemoSilo : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(new ErrorLog(errors));
         });
-        try
-        {
-            await app.StartAsync(cancellationToken);
-            return new DemoSilo(app, url, dataDirectory);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            DeleteData(dataDirectory);
-            throw;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -116,3 +129,6 @@ public sealed class DemoSilo : IAsyncDisposable
         public void Dispose() { }
     }
 }
+
+/// <summary>The demo's own silo could not be built or started (the message says why).</summary>
+public sealed class DemoSiloException(string message, Exception inner) : Exception(message, inner);
