@@ -10,8 +10,8 @@ public sealed record LoadBudget
 
     /// <summary>
     /// Requests before this are sent but not measured (connections, JIT, grain activations). 5 s because on a
-    /// 2-core machine that the silo saturates, the generator's own tiered JIT needs 3–4 s to reach optimised code;
-    /// <c>--timeline</c> shows the seconds after a shorter warm-up with many more answers over 2 ms than the steady state.
+    /// 2-core machine that the silo saturates, the generator's own tiered JIT needs 3–4 s to reach optimised code
+    /// (docs/decisions/0015; <c>--timeline</c> shows it).
     /// </summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -56,8 +56,9 @@ public sealed class OnlineRecHttpClient : IDisposable
     }
 
     /// <summary>
-    /// The POST /ratings body as UTF-8 JSON. Encoded in one synchronous pass: JsonContent's streaming serialisation
-    /// of a 5,000-rating batch cost the load generator a quarter of its CPU (resumable converters, buffer copies).
+    /// The POST /ratings body as UTF-8 JSON, encoded in one synchronous pass: JsonContent's streaming serialisation of a
+    /// 5,000-rating batch (resumable converters, buffer copies) was the load generator's largest CPU cost
+    /// (docs/decisions/0015).
     /// </summary>
     public static byte[] EncodeRatings(IReadOnlyList<RatingDto> ratings) =>
         JsonSerializer.SerializeToUtf8Bytes(new RatingsRequest(ratings), ApiJsonContext.Default.RatingsRequest);
